@@ -1,0 +1,854 @@
+//! Tabu search on the disjunctive graph.
+//!
+//! * Neighbourhood: critical blocks of a critical path (to the makespan, to late jobs, to
+//!   displaced operations) with N7-style moves (Zhang et al. 2007: an operation of a block moved
+//!   to the block's front or back, the first/last one moved into the block), plus, for operations
+//!   with several eligible machines, reassignment to another machine at any position
+//!   (Mastrolilli & Gambardella 2000).
+//! * Evaluation: for pure makespan, moves are ranked by the classic head/tail estimate
+//!   (Balas & Vazacopoulos 1998) in O(block length); for other objectives (weighted tardiness,
+//!   stability) each candidate is evaluated exactly by re-timing the schedule.
+//! * Acyclicity: sufficient conditions on the current times mark a move safe; an unsafe move is
+//!   only taken after the re-timing confirms it has no cycle.
+//! * Tabu attributes: the machine-order pairs a move reverses (and, for reassignment, the machine
+//!   left), with randomised tenure. Stagnation triggers a restart from an elite solution with a
+//!   random perturbation.
+
+use crate::calendar::INF;
+use crate::inst::{Inst, NONE};
+use crate::model::Time;
+use crate::objective::{Cost, Objective, StabilityRef};
+use crate::rng::Rng;
+use crate::sol::{Sol, Times};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mv {
+    /// Move the op at index `from` of machine `k` to index `to`.
+    Shift { k: u32, from: u32, to: u32 },
+    /// Move `op` to alternative slot `alt` at index `to` of that machine's sequence.
+    Reassign { op: u32, alt: u32, to: u32 },
+}
+
+/// Forbidden machine orders `a before b` until an iteration.
+enum TabuPairs {
+    Dense { n: usize, v: Vec<u32> },
+    Sparse(HashMap<u64, u32>),
+}
+
+impl TabuPairs {
+    fn new(n: usize) -> Self {
+        if n <= 3000 {
+            TabuPairs::Dense {
+                n,
+                v: vec![0; n * n],
+            }
+        } else {
+            TabuPairs::Sparse(HashMap::new())
+        }
+    }
+    #[inline]
+    fn get(&self, a: u32, b: u32) -> u32 {
+        match self {
+            TabuPairs::Dense { n, v } => v[a as usize * n + b as usize],
+            TabuPairs::Sparse(h) => h.get(&((a as u64) << 32 | b as u64)).copied().unwrap_or(0),
+        }
+    }
+    #[inline]
+    fn set(&mut self, a: u32, b: u32, until: u32) {
+        match self {
+            TabuPairs::Dense { n, v } => v[a as usize * *n + b as usize] = until,
+            TabuPairs::Sparse(h) => {
+                if h.len() > 1 << 20 {
+                    h.clear();
+                }
+                h.insert((a as u64) << 32 | b as u64, until);
+            }
+        }
+    }
+    fn clear(&mut self) {
+        match self {
+            TabuPairs::Dense { v, .. } => v.iter_mut().for_each(|x| *x = 0),
+            TabuPairs::Sparse(h) => h.clear(),
+        }
+    }
+}
+
+/// Limits and shared signals for one search thread.
+pub(crate) struct Limits<'a> {
+    pub deadline: Option<Instant>,
+    pub max_iters: Option<u64>,
+    pub cancel: Option<&'a AtomicBool>,
+    /// Internal stop signal (another thread proved optimality).
+    pub stop: Option<&'a AtomicBool>,
+    /// Stop when the cost reaches this (a proven lower bound).
+    pub target: Option<Cost>,
+    /// Called on each new best of this thread (cost, iteration).
+    pub on_improve: Option<&'a (dyn Fn(Cost, u64) + Sync)>,
+    /// Called every 1024 iterations with the iterations done since the last call.
+    pub on_iters: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+pub(crate) struct Search<'a> {
+    inst: &'a Inst,
+    obj: Objective,
+    stab: Option<&'a StabilityRef>,
+    exact: bool,
+    pub sol: Sol,
+    pub t: Times,
+    scratch: Times,
+    rng: Rng,
+    tabu: TabuPairs,
+    tabu_mach: Vec<u32>,
+    titer: u32,
+    tenure_lo: u32,
+    tenure_hi: u32,
+    pub best: Sol,
+    pub best_cost: Cost,
+    elite: Vec<(Cost, Sol)>,
+    pub iters: u64,
+    // scratch buffers
+    path: Vec<u32>,
+    cands: Vec<(Time, Mv, bool)>,
+    exact_cands: Vec<Mv>,
+    seg: Vec<(u32, Time)>,
+    flexible: bool,
+}
+
+impl<'a> Search<'a> {
+    pub fn new(
+        inst: &'a Inst,
+        obj: Objective,
+        stab: Option<&'a StabilityRef>,
+        start: Sol,
+        seed: u64,
+    ) -> Search<'a> {
+        let exact = !(obj == Objective::Makespan && stab.is_none());
+        let mut t = Times::new(inst);
+        let ok = t.forward(inst, &start);
+        debug_assert!(ok, "start solution must be acyclic");
+        t.backward(inst, &start);
+        t.evaluate(inst, &obj, stab, &start.mach);
+        let jobs_per_machine = inst.n_jobs / inst.m.max(1);
+        let lo = (10 + jobs_per_machine) as u32;
+        let hi = if inst.n_jobs <= 2 * inst.m {
+            lo * 14 / 10
+        } else {
+            lo * 15 / 10
+        };
+        let flexible = (0..inst.n).any(|i| !inst.is_fixed(i) && inst.alts(i).len() > 1);
+        Search {
+            inst,
+            obj,
+            stab,
+            exact,
+            best: start.clone(),
+            best_cost: t.cost,
+            sol: start,
+            scratch: t.clone(),
+            t,
+            rng: Rng::new(seed),
+            tabu: TabuPairs::new(inst.n),
+            tabu_mach: vec![0; if flexible { inst.n * inst.m } else { 0 }],
+            titer: 1,
+            tenure_lo: lo,
+            tenure_hi: hi.max(lo + 1),
+            elite: Vec::new(),
+            iters: 0,
+            path: Vec::new(),
+            cands: Vec::new(),
+            exact_cands: Vec::new(),
+            seg: Vec::new(),
+            flexible,
+        }
+    }
+
+    fn retime(&mut self) -> bool {
+        if !self.t.forward(self.inst, &self.sol) {
+            return false;
+        }
+        self.t.backward(self.inst, &self.sol);
+        self.t
+            .evaluate(self.inst, &self.obj, self.stab, &self.sol.mach);
+        true
+    }
+
+    /// Apply a move and return its inverse.
+    fn apply(&mut self, mv: Mv) -> Mv {
+        match mv {
+            Mv::Shift { k, from, to } => {
+                self.sol.shift(k as usize, from as usize, to as usize);
+                Mv::Shift { k, from: to, to: from }
+            }
+            Mv::Reassign { op, alt, to } => {
+                let o = op as usize;
+                let inv = Mv::Reassign {
+                    op,
+                    alt: self.sol.alt[o],
+                    to: self.sol.pos[o],
+                };
+                self.sol.reassign(self.inst, o, alt as usize, to as usize);
+                inv
+            }
+        }
+    }
+
+    /// Record tabu attributes of a move about to be applied.
+    fn make_tabu(&mut self, mv: Mv) {
+        let tenure = self.tenure_lo + self.rng.below((self.tenure_hi - self.tenure_lo) as usize) as u32;
+        let until = self.titer + tenure;
+        match mv {
+            Mv::Shift { k, from, to } => {
+                let seq = &self.sol.seq[k as usize];
+                let u = seq[from as usize];
+                if to < from {
+                    for &x in &seq[to as usize..from as usize] {
+                        self.tabu.set(x, u, until);
+                    }
+                } else {
+                    for &x in &seq[from as usize + 1..=to as usize] {
+                        self.tabu.set(u, x, until);
+                    }
+                }
+            }
+            Mv::Reassign { op, .. } => {
+                let old = self.sol.mach[op as usize] as usize;
+                self.tabu_mach[op as usize * self.inst.m + old] = until;
+            }
+        }
+    }
+
+    fn is_tabu(&self, mv: Mv) -> bool {
+        match mv {
+            Mv::Shift { k, from, to } => {
+                let seq = &self.sol.seq[k as usize];
+                let u = seq[from as usize];
+                if to < from {
+                    seq[to as usize..from as usize]
+                        .iter()
+                        .any(|&x| self.tabu.get(u, x) > self.titer)
+                } else {
+                    seq[from as usize + 1..=to as usize]
+                        .iter()
+                        .any(|&x| self.tabu.get(x, u) > self.titer)
+                }
+            }
+            Mv::Reassign { op, alt, .. } => {
+                let k = self.inst.alt_machine[alt as usize] as usize;
+                self.tabu_mach[op as usize * self.inst.m + k] > self.titer
+            }
+        }
+    }
+
+    /// Trace a critical path backwards from op `from` through binding predecessors.
+    fn trace(&mut self, from: usize) {
+        let inst = self.inst;
+        let t = &self.t;
+        self.path.clear();
+        let mut cur = from;
+        loop {
+            self.path.push(cur as u32);
+            let r = t.ready[cur];
+            let mut choice = NONE;
+            let mut count = 0;
+            let mp = self.sol.mpred[cur];
+            if mp != NONE && t.end[mp as usize] == r {
+                choice = mp;
+                count = 1;
+            }
+            let jp = inst.jpred[cur];
+            if jp != NONE && !inst.is_fixed(jp as usize) && t.end[jp as usize] + inst.lag[cur] == r
+            {
+                count += 1;
+                if self.rng.below(count) == 0 {
+                    choice = jp;
+                }
+            }
+            for &x in inst.xpreds(cur) {
+                if !inst.is_fixed(x as usize) && t.end[x as usize] == r {
+                    count += 1;
+                    if self.rng.below(count) == 0 {
+                        choice = x;
+                    }
+                }
+            }
+            if choice == NONE || self.path.len() > inst.n {
+                break;
+            }
+            cur = choice as usize;
+        }
+        self.path.reverse();
+    }
+
+    /// Head/tail estimate of the longest path through the segment a shift changes.
+    fn estimate_shift(&mut self, k: usize, from: usize, to: usize) -> Time {
+        let inst = self.inst;
+        let seq = &self.sol.seq[k];
+        let t = &self.t;
+        let dur = &self.sol.dur;
+        let (lo, hi) = if from < to { (from, to) } else { (to, from) };
+        self.seg.clear();
+        let u = seq[from];
+        if to < from {
+            self.seg.push((u, 0));
+            for &x in &seq[to..from] {
+                self.seg.push((x, 0));
+            }
+        } else {
+            for &x in &seq[from + 1..=to] {
+                self.seg.push((x, 0));
+            }
+            self.seg.push((u, 0));
+        }
+        let mut e_prev = if lo > 0 { t.end[seq[lo - 1] as usize] } else { -INF };
+        for s in self.seg.iter_mut() {
+            let x = s.0 as usize;
+            let r = t.hj[x].max(e_prev);
+            s.1 = r;
+            e_prev = if inst.plain {
+                r + dur[x]
+            } else {
+                let (st, en) = inst.place(k, r, dur[x]);
+                s.1 = st;
+                en
+            };
+        }
+        let mut q_next = if hi + 1 < seq.len() {
+            let y = seq[hi + 1] as usize;
+            dur[y] + t.q[y]
+        } else {
+            0
+        };
+        let mut est = 0;
+        for &(x, r) in self.seg.iter().rev() {
+            let x = x as usize;
+            let q = t.tj[x].max(q_next);
+            est = est.max(r + dur[x] + q);
+            q_next = dur[x] + q;
+        }
+        est
+    }
+
+    /// Sufficient acyclicity condition of a shift (see module docs).
+    fn shift_safe(&self, k: usize, from: usize, to: usize) -> bool {
+        let inst = self.inst;
+        let seq = &self.sol.seq[k];
+        let t = &self.t;
+        let u = seq[from] as usize;
+        let v = seq[to] as usize;
+        if to < from {
+            // u moves before v: no non-machine predecessor of u may be reachable from v.
+            let ev = t.end[v];
+            let jp = inst.jpred[u];
+            if jp != NONE && !inst.is_fixed(jp as usize) && t.end[jp as usize] >= ev {
+                return false;
+            }
+            inst.xpreds(u)
+                .iter()
+                .all(|&x| inst.is_fixed(x as usize) || t.end[x as usize] < ev)
+        } else {
+            let sv = t.start[v];
+            let js = inst.jsucc[u];
+            if js != NONE && !inst.is_fixed(js as usize) && t.start[js as usize] <= sv {
+                return false;
+            }
+            inst.xsuccs(u)
+                .iter()
+                .all(|&x| inst.is_fixed(x as usize) || t.start[x as usize] > sv)
+        }
+    }
+
+    /// Acyclicity condition for inserting `v` between `a` and `b` (either may be NONE).
+    fn insert_safe(&self, v: usize, a: u32, b: u32) -> bool {
+        let inst = self.inst;
+        let t = &self.t;
+        if b != NONE {
+            let eb = t.end[b as usize];
+            let jp = inst.jpred[v];
+            if jp != NONE && (jp == b || t.end[jp as usize] >= eb) {
+                return false;
+            }
+            if inst.xpreds(v).iter().any(|&x| x == b || t.end[x as usize] >= eb) {
+                return false;
+            }
+        }
+        if a != NONE {
+            let sa = t.start[a as usize];
+            let js = inst.jsucc[v];
+            if js != NONE && (js == a || t.start[js as usize] <= sa) {
+                return false;
+            }
+            if inst.xsuccs(v).iter().any(|&x| x == a || t.start[x as usize] <= sa) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// N7 moves of the blocks of the current path, as (k, from, to).
+    fn block_moves(&self, out: &mut Vec<(u32, u32, u32)>) {
+        let path = &self.path;
+        let sol = &self.sol;
+        let mut i = 0;
+        while i < path.len() {
+            let mut j = i;
+            while j + 1 < path.len() && sol.mpred[path[j + 1] as usize] == path[j] {
+                j += 1;
+            }
+            if j > i {
+                let k = sol.mach[path[i] as usize];
+                let p0 = sol.pos[path[i] as usize];
+                let pk = sol.pos[path[j] as usize];
+                let len = pk - p0;
+                // to the front / to the back
+                for x in 1..=len {
+                    out.push((k, p0 + x, p0));
+                }
+                for x in 0..len {
+                    out.push((k, p0 + x, pk));
+                }
+                // first op into the interior, last op into the interior
+                for x in 2..len {
+                    out.push((k, p0, p0 + x));
+                }
+                for x in 1..len.saturating_sub(1) {
+                    out.push((k, pk, p0 + x));
+                }
+            }
+            i = j + 1;
+        }
+    }
+
+    /// Generate estimate-ranked candidates from the current path into `self.cands`.
+    fn estimate_candidates(&mut self) {
+        self.cands.clear();
+        let mut shifts = Vec::new();
+        self.block_moves(&mut shifts);
+        for (k, from, to) in shifts {
+            let est = self.estimate_shift(k as usize, from as usize, to as usize);
+            let safe = self.shift_safe(k as usize, from as usize, to as usize);
+            self.cands.push((est, Mv::Shift { k, from, to }, safe));
+        }
+        if self.flexible {
+            for pi in 0..self.path.len() {
+                let v = self.path[pi] as usize;
+                self.reassign_candidates(v);
+            }
+        }
+    }
+
+    /// Reassignment of `v` to each other eligible machine at every position.
+    fn reassign_candidates(&mut self, v: usize) {
+        let inst = self.inst;
+        if inst.alts(v).len() < 2 {
+            return;
+        }
+        let t = &self.t;
+        let cur = self.sol.mach[v];
+        for a in inst.alts(v) {
+            let k = inst.alt_machine[a];
+            if k == cur {
+                continue;
+            }
+            let p = inst.alt_dur[a];
+            let seq = &self.sol.seq[k as usize];
+            let hj = t.hj[v];
+            let tj = t.tj[v];
+            let mut best: Option<(Time, u32, bool)> = None;
+            for to in 0..=seq.len() {
+                let pa = if to > 0 { seq[to - 1] } else { NONE };
+                let pb = if to < seq.len() { seq[to] } else { NONE };
+                let r = if pa != NONE { hj.max(t.end[pa as usize]) } else { hj };
+                let q = if pb != NONE {
+                    tj.max(self.sol.dur[pb as usize] + t.q[pb as usize])
+                } else {
+                    tj
+                };
+                let e = if inst.plain {
+                    r + p
+                } else {
+                    inst.place(k as usize, r, p).1
+                };
+                let est = e + q;
+                if best.is_none_or(|b| est < b.0) {
+                    let safe = self.insert_safe(v, pa, pb);
+                    if safe {
+                        best = Some((est, to as u32, safe));
+                    }
+                }
+            }
+            if let Some((est, to, safe)) = best {
+                self.cands.push((
+                    est,
+                    Mv::Reassign {
+                        op: v as u32,
+                        alt: a as u32,
+                        to,
+                    },
+                    safe,
+                ));
+            }
+        }
+    }
+
+    /// Pick the makespan-critical end op (random among ties).
+    fn makespan_op(&mut self) -> Option<usize> {
+        let mk = self.t.order.iter().map(|&i| self.t.end[i as usize]).max()?;
+        let mut pick = None;
+        let mut c = 0;
+        for &i in &self.t.order {
+            if self.t.end[i as usize] == mk && self.sol.msucc[i as usize] == NONE {
+                c += 1;
+                if self.rng.below(c) == 0 {
+                    pick = Some(i as usize);
+                }
+            }
+        }
+        pick.or_else(|| self.t.order.iter().find(|&&i| self.t.end[i as usize] == mk).map(|&i| i as usize))
+    }
+
+    /// One estimate-mode step. Returns false if no move was possible.
+    fn step_estimate(&mut self) -> bool {
+        let Some(end_op) = self.makespan_op() else {
+            return false;
+        };
+        self.trace(end_op);
+        self.estimate_candidates();
+        if self.cands.is_empty() {
+            return false;
+        }
+        let best_mk = self.best_cost.primary;
+        loop {
+            // best admissible by estimate, random among ties
+            let mut pick: Option<usize> = None;
+            let mut pick_est = Time::MAX;
+            let mut ties = 0;
+            for (ci, &(est, mv, _)) in self.cands.iter().enumerate() {
+                if est > pick_est {
+                    continue;
+                }
+                if self.is_tabu(mv) && est >= best_mk {
+                    continue;
+                }
+                if est < pick_est {
+                    pick_est = est;
+                    pick = Some(ci);
+                    ties = 1;
+                } else {
+                    ties += 1;
+                    if self.rng.below(ties) == 0 {
+                        pick = Some(ci);
+                    }
+                }
+            }
+            let ci = match pick {
+                Some(ci) => ci,
+                // everything tabu: take a random move
+                None => self.rng.below(self.cands.len()),
+            };
+            let (_, mv, safe) = self.cands.swap_remove(ci);
+            if self.try_move(mv, safe) {
+                return true;
+            }
+            if self.cands.is_empty() {
+                return false;
+            }
+        }
+    }
+
+    /// Apply `mv` (with tabu bookkeeping) and retime; undo it if it made a cycle.
+    fn try_move(&mut self, mv: Mv, safe: bool) -> bool {
+        self.make_tabu(mv);
+        let inv = self.apply(mv);
+        if self.retime() {
+            return true;
+        }
+        debug_assert!(!safe, "a move judged safe produced a cycle");
+        self.apply(inv);
+        let ok = self.retime();
+        debug_assert!(ok);
+        false
+    }
+
+    /// Targets for exact mode: the makespan op, late jobs, displaced reference ops.
+    fn exact_targets(&mut self) -> Vec<usize> {
+        let inst = self.inst;
+        let mut targets = Vec::new();
+        if self.obj == Objective::WeightedTardinessThenMakespan {
+            let mut late: Vec<(usize, i64)> = Vec::new();
+            for j in 0..inst.n_jobs {
+                let l = inst.job_last(j);
+                if let Some(d) = inst.due[j] {
+                    let c = self.t.end[l];
+                    if c > d && !inst.is_fixed(l) && inst.weight[j] > 0 {
+                        late.push((l, inst.weight[j] * (c - d)));
+                    }
+                }
+            }
+            for _ in 0..2 {
+                if late.is_empty() {
+                    break;
+                }
+                let tot: i64 = late.iter().map(|x| x.1).sum();
+                let mut r = self.rng.range(0, tot.max(1) - 1);
+                let mut idx = 0;
+                for (ii, x) in late.iter().enumerate() {
+                    if r < x.1 {
+                        idx = ii;
+                        break;
+                    }
+                    r -= x.1;
+                }
+                targets.push(late.swap_remove(idx).0);
+            }
+        }
+        if let Some(s) = self.stab {
+            let displaced: Vec<usize> = s
+                .ops
+                .iter()
+                .filter(|&&(i, _, t0)| self.t.start[i as usize] > t0)
+                .map(|&(i, _, _)| i as usize)
+                .collect();
+            if !displaced.is_empty() {
+                targets.push(displaced[self.rng.below(displaced.len())]);
+            }
+        }
+        if targets.is_empty() || self.rng.chance(0.3) {
+            if let Some(e) = self.makespan_op() {
+                targets.push(e);
+            }
+        }
+        targets
+    }
+
+    /// One exact-mode step: candidates from several critical paths, each re-timed exactly.
+    fn step_exact(&mut self, max_cands: usize) -> bool {
+        let inst = self.inst;
+        let targets = self.exact_targets();
+        let mut shifts = Vec::new();
+        let mut reassign_ops = Vec::new();
+        for tgt in targets {
+            self.trace(tgt);
+            self.block_moves(&mut shifts);
+            if self.flexible {
+                for &v in &self.path {
+                    if inst.alts(v as usize).len() > 1 {
+                        reassign_ops.push(v);
+                    }
+                }
+            }
+        }
+        shifts.sort_unstable();
+        shifts.dedup();
+        reassign_ops.sort_unstable();
+        reassign_ops.dedup();
+        self.exact_cands.clear();
+        for (k, from, to) in shifts {
+            self.exact_cands.push(Mv::Shift { k, from, to });
+        }
+        for v in reassign_ops {
+            let v = v as usize;
+            let sv = self.t.start[v];
+            for a in inst.alts(v) {
+                let k = inst.alt_machine[a] as usize;
+                if k == self.sol.mach[v] as usize {
+                    continue;
+                }
+                // positions around the op's current start time on the other machine
+                let seq = &self.sol.seq[k];
+                let p = seq.partition_point(|&x| self.t.start[x as usize] < sv);
+                let lo = p.saturating_sub(1);
+                let hi = (p + 1).min(seq.len());
+                for to in lo..=hi {
+                    self.exact_cands.push(Mv::Reassign {
+                        op: v as u32,
+                        alt: a as u32,
+                        to: to as u32,
+                    });
+                }
+            }
+        }
+        if self.exact_cands.is_empty() {
+            return false;
+        }
+        // random subset if too many
+        let nc = self.exact_cands.len();
+        if nc > max_cands {
+            for x in 0..max_cands {
+                let y = x + self.rng.below(nc - x);
+                self.exact_cands.swap(x, y);
+            }
+            self.exact_cands.truncate(max_cands);
+        }
+        let mut best: Option<(Cost, Mv)> = None;
+        let mut ties = 0;
+        let cands = std::mem::take(&mut self.exact_cands);
+        for &mv in &cands {
+            let tabu = self.is_tabu(mv);
+            let inv = self.apply(mv);
+            let ok = self.scratch.forward(self.inst, &self.sol);
+            let cost = if ok {
+                self.scratch
+                    .evaluate(self.inst, &self.obj, self.stab, &self.sol.mach);
+                Some(self.scratch.cost)
+            } else {
+                None
+            };
+            self.apply(inv);
+            let Some(c) = cost else { continue };
+            if tabu && c >= self.best_cost {
+                continue;
+            }
+            match best {
+                Some((bc, _)) if c > bc => {}
+                Some((bc, _)) if c == bc => {
+                    ties += 1;
+                    if self.rng.below(ties) == 0 {
+                        best = Some((c, mv));
+                    }
+                }
+                _ => {
+                    best = Some((c, mv));
+                    ties = 1;
+                }
+            }
+        }
+        let chosen = match best {
+            Some((_, mv)) => mv,
+            None => cands[self.rng.below(cands.len())],
+        };
+        self.exact_cands = cands;
+        self.try_move(chosen, false)
+    }
+
+    fn record_best(&mut self) -> bool {
+        if self.t.cost < self.best_cost {
+            self.best_cost = self.t.cost;
+            self.best.clone_from(&self.sol);
+            true
+        } else {
+            false
+        }
+    }
+
+    fn push_elite(&mut self) {
+        const ELITE: usize = 8;
+        let c = self.t.cost;
+        if self.elite.iter().any(|(ec, _)| *ec == c) {
+            return;
+        }
+        if self.elite.len() < ELITE {
+            self.elite.push((c, self.sol.clone()));
+        } else if let Some(w) = (0..self.elite.len()).max_by_key(|&i| self.elite[i].0) {
+            if c < self.elite[w].0 {
+                self.elite[w] = (c, self.sol.clone());
+            }
+        }
+    }
+
+    /// Restart from an elite solution with a few random critical moves.
+    fn restart(&mut self) {
+        let src = if self.elite.is_empty() || self.rng.chance(0.5) {
+            self.best.clone()
+        } else {
+            self.elite[self.rng.below(self.elite.len())].1.clone()
+        };
+        self.sol = src;
+        let ok = self.retime();
+        debug_assert!(ok);
+        self.tabu.clear();
+        if !self.tabu_mach.is_empty() {
+            self.tabu_mach.iter_mut().for_each(|x| *x = 0);
+        }
+        self.titer = 1;
+        let kicks = 2 + self.rng.below(6);
+        for _ in 0..kicks {
+            let Some(e) = self.makespan_op() else { return };
+            self.trace(e);
+            self.estimate_candidates();
+            if self.cands.is_empty() {
+                return;
+            }
+            let ci = self.rng.below(self.cands.len());
+            let (_, mv, safe) = self.cands[ci];
+            self.try_move(mv, safe);
+        }
+    }
+
+    /// Run until a limit is hit. Returns the number of iterations done.
+    pub fn run(&mut self, lim: &Limits) -> u64 {
+        let n = self.inst.n as u64;
+        let stall_limit: u64 = if self.exact { 200 + n / 2 } else { 2000 + 20 * n };
+        let max_cands = 48;
+        let mut stall = 0u64;
+        let mut since_report = 0u64;
+        let mut fails = 0;
+        if let Some(f) = lim.on_improve {
+            f(self.best_cost, 0);
+        }
+        loop {
+            if lim.target.is_some_and(|tg| self.best_cost <= tg) {
+                break;
+            }
+            if lim.max_iters.is_some_and(|m| self.iters >= m) {
+                break;
+            }
+            if (self.exact || self.iters & 15 == 0)
+                && (lim.deadline.is_some_and(|d| Instant::now() >= d)
+                    || lim.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+                    || lim.stop.is_some_and(|c| c.load(Ordering::Relaxed)))
+            {
+                break;
+            }
+            self.iters += 1;
+            since_report += 1;
+            if since_report >= 1024 {
+                if let Some(f) = lim.on_iters {
+                    f(since_report);
+                }
+                since_report = 0;
+            }
+            self.titer += 1;
+            if self.titer > u32::MAX - 1_000_000 {
+                self.tabu.clear();
+                self.tabu_mach.iter_mut().for_each(|x| *x = 0);
+                self.titer = 1;
+            }
+            let moved = if self.exact {
+                self.step_exact(max_cands)
+            } else {
+                self.step_estimate()
+            };
+            if !moved {
+                fails += 1;
+                if fails > 20 {
+                    break;
+                }
+                self.restart();
+                stall = 0;
+                continue;
+            }
+            fails = 0;
+            if self.record_best() {
+                stall = 0;
+                self.push_elite();
+                if let Some(f) = lim.on_improve {
+                    f(self.best_cost, self.iters);
+                }
+            } else {
+                stall += 1;
+                if stall > stall_limit {
+                    self.push_elite();
+                    self.restart();
+                    stall = 0;
+                }
+            }
+        }
+        if let Some(f) = lim.on_iters {
+            f(since_report);
+        }
+        self.iters
+    }
+}
