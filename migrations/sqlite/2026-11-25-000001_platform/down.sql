@@ -1,0 +1,7 @@
+DROP TABLE idempotency_keys;
+DROP TRIGGER audit_log_no_delete;
+DROP TRIGGER audit_log_no_update;
+DROP TABLE audit_log;
+DROP TABLE sessions;
+DROP TABLE user_roles;
+DROP TABLE users;
