@@ -163,8 +163,9 @@ impl Config {
         }
         // Only keys the config knows: other `MES_*` variables (tests, tools) are not config errors.
         figment = figment.merge(Env::prefixed("MES_").split("__").filter(|key| {
-            let top = key.as_str().split("__").next().unwrap_or_default();
-            TOP_LEVEL_KEYS.iter().any(|k| top.eq_ignore_ascii_case(k))
+            // After `split`, nested keys read `session.ttl_hours`.
+            let top = key.as_str().split('.').next().unwrap_or_default();
+            TOP_LEVEL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(top))
         }));
         let config: Config = figment.extract().map_err(|e| {
             e.into_iter()
@@ -220,6 +221,8 @@ mod tests {
             )?;
             jail.set_env("MES_PLANT_NAME", "B");
             jail.set_env("MES_SESSION__COOKIE_SECURE", "true");
+            // Variables for other tools share the prefix and must not be config errors.
+            jail.set_env("MES_BASE_URL", "http://x");
             let config = Config::load(None).expect("config loads");
             assert_eq!(config.bind, "127.0.0.1:9000");
             assert_eq!(config.plant_name, "B");

@@ -24,9 +24,13 @@ impl AuditAction {
     }
 
     pub fn parse(s: &str) -> Option<AuditAction> {
-        [AuditAction::Create, AuditAction::Update, AuditAction::Delete]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        [
+            AuditAction::Create,
+            AuditAction::Update,
+            AuditAction::Delete,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
     }
 }
 

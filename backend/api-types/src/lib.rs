@@ -16,7 +16,9 @@ pub use ids::*;
 pub use page::Page;
 
 /// The languages the product speaks. zh-CN is the default everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Lang {
     #[default]
@@ -42,7 +44,13 @@ impl Lang {
     pub fn from_accept_language(header: &str) -> Lang {
         header
             .split(',')
-            .map(|part| part.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .map(|part| {
+                part.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
             .find_map(|tag| {
                 if tag.starts_with("zh") {
                     Some(Lang::ZhCn)
@@ -63,7 +71,10 @@ mod tests {
     #[test]
     fn accept_language_picks_first_supported() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::ZhCn);
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::ZhCn
+        );
         assert_eq!(Lang::from_accept_language("de-DE, en;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language("fr"), Lang::ZhCn);
         assert_eq!(Lang::from_accept_language(""), Lang::ZhCn);

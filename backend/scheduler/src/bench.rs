@@ -85,7 +85,10 @@ pub fn parse_jssp(text: &str) -> Result<JsspInstance, ParseError> {
     let (hl, header) = it.next().ok_or_else(|| perr(1, "empty file"))?;
     let h: Vec<&str> = header.split_whitespace().collect();
     if h.len() != 2 {
-        return Err(perr(hl, format!("header must be `jobs machines`, found {header:?}")));
+        return Err(perr(
+            hl,
+            format!("header must be `jobs machines`, found {header:?}"),
+        ));
     }
     let nj = int(h[0], hl, "number of jobs")?;
     let nm = int(h[1], hl, "number of machines")?;
@@ -105,7 +108,10 @@ pub fn parse_jssp(text: &str) -> Result<JsspInstance, ParseError> {
         last_line = ln;
         let toks: Vec<&str> = l.split_whitespace().collect();
         if toks.len() % 2 != 0 {
-            return Err(perr(ln, "odd number of values: expected `machine time` pairs"));
+            return Err(perr(
+                ln,
+                "odd number of values: expected `machine time` pairs",
+            ));
         }
         if toks.is_empty() {
             return Err(perr(ln, "job without operations"));
@@ -125,7 +131,10 @@ pub fn parse_jssp(text: &str) -> Result<JsspInstance, ParseError> {
         jobs.push(ops);
     }
     if let Some((ln, _)) = it.next() {
-        return Err(perr(ln, format!("unexpected data after the {nj} job lines")));
+        return Err(perr(
+            ln,
+            format!("unexpected data after the {nj} job lines"),
+        ));
     }
     Ok(JsspInstance { machines: nm, jobs })
 }
@@ -136,12 +145,18 @@ pub fn parse_fjsp(text: &str) -> Result<FjspInstance, ParseError> {
     let (hl, header) = it.next().ok_or_else(|| perr(1, "empty file"))?;
     let h: Vec<&str> = header.split_whitespace().collect();
     if h.len() != 2 && h.len() != 3 {
-        return Err(perr(hl, format!("header must be `jobs machines [avg]`, found {header:?}")));
+        return Err(perr(
+            hl,
+            format!("header must be `jobs machines [avg]`, found {header:?}"),
+        ));
     }
     let nj = int(h[0], hl, "number of jobs")?;
     let nm = int(h[1], hl, "number of machines")?;
     if h.len() == 3 && h[2].parse::<f64>().is_err() {
-        return Err(perr(hl, format!("third header field must be a number, found {:?}", h[2])));
+        return Err(perr(
+            hl,
+            format!("third header field must be a number, found {:?}", h[2]),
+        ));
     }
     if nj <= 0 || nm <= 0 || nj > 1_000_000 || nm > 100_000 {
         return Err(perr(hl, "numbers of jobs and machines must be positive"));
@@ -174,7 +189,10 @@ pub fn parse_fjsp(text: &str) -> Result<FjspInstance, ParseError> {
         for o in 0..n_ops {
             let k = next("number of eligible machines")?;
             if k <= 0 {
-                return Err(perr(ln, format!("operation {} has no eligible machine", o + 1)));
+                return Err(perr(
+                    ln,
+                    format!("operation {} has no eligible machine", o + 1),
+                ));
             }
             let mut alts = Vec::with_capacity(k as usize);
             for _ in 0..k {
@@ -193,13 +211,19 @@ pub fn parse_fjsp(text: &str) -> Result<FjspInstance, ParseError> {
         if p != toks.len() {
             return Err(perr(
                 ln,
-                format!("{} values left over after {n_ops} operations", toks.len() - p),
+                format!(
+                    "{} values left over after {n_ops} operations",
+                    toks.len() - p
+                ),
             ));
         }
         jobs.push(ops);
     }
     if let Some((ln, _)) = it.next() {
-        return Err(perr(ln, format!("unexpected data after the {nj} job lines")));
+        return Err(perr(
+            ln,
+            format!("unexpected data after the {nj} job lines"),
+        ));
     }
     Ok(FjspInstance { machines: nm, jobs })
 }
@@ -213,7 +237,10 @@ impl JsspInstance {
                 .iter()
                 .enumerate()
                 .map(|(j, ops)| {
-                    Job::new(j as u64, ops.iter().map(|&(m, t)| Operation::on(m, t)).collect())
+                    Job::new(
+                        j as u64,
+                        ops.iter().map(|&(m, t)| Operation::on(m, t)).collect(),
+                    )
                 })
                 .collect(),
         }
@@ -279,6 +306,13 @@ impl BenchOptions {
     }
 }
 
+/// With `MES_BENCH_DEBUG` set, print search statistics on stderr (stdout stays one object).
+fn debug_stats(s: &crate::solver::SolveStats) {
+    if std::env::var_os("MES_BENCH_DEBUG").is_some() {
+        eprintln!("{}", serde_json::to_string(s).unwrap_or_default());
+    }
+}
+
 fn instance_name(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -292,9 +326,9 @@ fn read(path: &Path) -> Result<String, BenchError> {
 /// `jssp FILE`: solve a job-shop file; `{"instance","makespan","starts","elapsed_ms"}`.
 pub fn jssp(path: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
     let t0 = Instant::now();
-    let inst =
-        parse_jssp(&read(path)?).map_err(|e| err(format!("{}: {e}", path.display())))?;
+    let inst = parse_jssp(&read(path)?).map_err(|e| err(format!("{}: {e}", path.display())))?;
     let res = solve(&inst.to_problem(), &opts.solve_options()).map_err(|e| err(e.to_string()))?;
+    debug_stats(&res.stats);
     let starts: Vec<Vec<Time>> = res
         .plan
         .ops
@@ -312,9 +346,9 @@ pub fn jssp(path: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
 /// `fjsp FILE`: solve a Brandimarte file; machines in the output numbered as in the file.
 pub fn fjsp(path: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
     let t0 = Instant::now();
-    let inst =
-        parse_fjsp(&read(path)?).map_err(|e| err(format!("{}: {e}", path.display())))?;
+    let inst = parse_fjsp(&read(path)?).map_err(|e| err(format!("{}: {e}", path.display())))?;
     let res = solve(&inst.to_problem(), &opts.solve_options()).map_err(|e| err(e.to_string()))?;
+    debug_stats(&res.stats);
     let ops: Vec<Vec<Value>> = res
         .plan
         .ops
@@ -397,9 +431,16 @@ pub fn fjsp_suite(dir: &Path, opts: &BenchOptions) -> Result<Value, BenchError> 
     suite(dir, opts, fjsp)
 }
 
+/// `plant`: plant-size timings (first feasible plan, quality after `quality_ms`, replan after
+/// a machine breakdown).
+pub fn plant(seed: u64, quality_ms: u64) -> Value {
+    crate::plant::plant_bench(seed, quality_ms)
+}
+
 /// A suite result as a Markdown table (for humans and BENCHMARKS.md).
 pub fn suite_table(v: &Value) -> String {
-    let mut s = String::from("| instance | BKS | makespan | gap % | ms |\n|---|---:|---:|---:|---:|\n");
+    let mut s =
+        String::from("| instance | BKS | makespan | gap % | ms |\n|---|---:|---:|---:|---:|\n");
     for r in v["instances"].as_array().into_iter().flatten() {
         s += &format!(
             "| {} | {} | {} | {} | {} |\n",
@@ -463,7 +504,7 @@ pub fn run(args: &[String]) -> Result<String, BenchError> {
             }
             v
         }
-        "plant" => crate::plant::plant_bench(opts.seed),
+        "plant" => plant(opts.seed, opts.time_limit_ms.min(10_000)),
         _ => return Err(err(format!("unknown bench command {cmd:?}\n{usage}"))),
     };
     Ok(v.to_string())

@@ -45,6 +45,11 @@ pub(crate) struct Inst {
     pub plain: bool,
     /// Smallest duration over alternatives, per op (for bounds and rules).
     pub min_dur: Vec<Time>,
+    pub frozen_flag: Vec<bool>,
+    /// Job successor if it is not frozen, else NONE.
+    pub jsucc_free: Vec<u32>,
+    /// Any cross-job precedence at all (lets the hot loops skip the CSR lookups).
+    pub has_x: bool,
 }
 
 impl Inst {
@@ -341,7 +346,22 @@ impl Inst {
             }
             static_deg[i] = d;
         }
+        let frozen_flag: Vec<bool> = fixed.iter().map(|f| f.is_some()).collect();
+        let jsucc_free = jsucc
+            .iter()
+            .map(|&s| {
+                if s != NONE && !frozen_flag[s as usize] {
+                    s
+                } else {
+                    NONE
+                }
+            })
+            .collect();
+        let has_x = !xpred.is_empty();
         Ok(Inst {
+            frozen_flag,
+            jsucc_free,
+            has_x,
             n,
             m,
             n_jobs,

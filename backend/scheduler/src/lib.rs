@@ -16,4 +16,6 @@ pub use objective::{Cost, Objective, Stability};
 pub use plan::{JobOutcome, Plan, PlannedOp};
 pub use solver::{Progress, SolveOptions, SolveResult, SolveStats, solve};
 pub mod bench;
-mod plant;
+pub mod plant;
+mod replan;
+pub use replan::{Event, Move, MoveReason, ReplanOptions, ReplanResult, replan};

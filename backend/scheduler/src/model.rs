@@ -216,17 +216,35 @@ pub struct OpRef {
 /// Why a problem cannot be scheduled as given.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ModelError {
-    NoOperations { job: usize },
+    NoOperations {
+        job: usize,
+    },
     NoAlternatives(OpRef),
-    UnknownMachine { op: OpRef, machine: usize },
-    NegativeTime { what: String },
-    UnknownJob { what: String, job: usize },
+    UnknownMachine {
+        op: OpRef,
+        machine: usize,
+    },
+    NegativeTime {
+        what: String,
+    },
+    UnknownJob {
+        what: String,
+        job: usize,
+    },
     /// Frozen on a machine that is not eligible and without an explicit end.
     FrozenNeedsEnd(OpRef),
     /// Job predecessors form a cycle: no plan exists.
-    PrecedenceCycle { job: usize },
-    BadCalendar { machine: usize, reason: String },
-    BadEvent { index: usize, reason: String },
+    PrecedenceCycle {
+        job: usize,
+    },
+    BadCalendar {
+        machine: usize,
+        reason: String,
+    },
+    BadEvent {
+        index: usize,
+        reason: String,
+    },
 }
 
 impl fmt::Display for ModelError {
@@ -234,7 +252,11 @@ impl fmt::Display for ModelError {
         match self {
             ModelError::NoOperations { job } => write!(f, "job {job} has no operations"),
             ModelError::NoAlternatives(r) => {
-                write!(f, "operation {} of job {} has no eligible machine", r.op, r.job)
+                write!(
+                    f,
+                    "operation {} of job {} has no eligible machine",
+                    r.op, r.job
+                )
             }
             ModelError::UnknownMachine { op, machine } => write!(
                 f,

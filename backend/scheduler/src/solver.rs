@@ -194,6 +194,18 @@ pub(crate) fn sol_from_plan(
             None => missing.push(i),
         }
     }
+    // Missing ops (new jobs): provisionally on their first eligible machine at a time key that
+    // follows their own chain, then each is moved to its best place below.
+    for &i in &missing {
+        let j = inst.job_of[i] as usize;
+        let mut key = inst.release[i];
+        for x in inst.job_start[j] as usize..i {
+            key += inst.min_dur[x] + inst.lag[x + 1];
+        }
+        let a = inst.alt_idx[i] as usize;
+        alt[i] = a as u32;
+        keyed[inst.alt_machine[a] as usize].push((key, i as u32));
+    }
     let seq: Vec<Vec<u32>> = keyed
         .into_iter()
         .map(|mut v| {
@@ -201,13 +213,6 @@ pub(crate) fn sol_from_plan(
             v.into_iter().map(|x| x.1).collect()
         })
         .collect();
-    // Missing ops go on the first eligible machine temporarily, then to their best place.
-    let mut seq = seq;
-    for &i in &missing {
-        let a = inst.alt_idx[i] as usize;
-        alt[i] = a as u32;
-        seq[inst.alt_machine[a] as usize].push(i as u32);
-    }
     let mut sol = Sol::new(inst, alt, seq);
     let mut t = Times::new(inst);
     if !t.forward(inst, &sol) {
@@ -217,13 +222,17 @@ pub(crate) fn sol_from_plan(
         // Try each eligible machine: right after the ops that start before the op's head, or
         // at the end. Keep the best by exact evaluation.
         let mut best: Option<(Cost, usize, usize)> = None;
-        let cur_k = sol.mach[i] as usize;
+        let cur_a = sol.alt[i] as usize;
         let cur_pos = sol.pos[i] as usize;
         let head = t.hj[i];
         for a in inst.alts(i) {
             let k = inst.alt_machine[a] as usize;
             let mut positions = Vec::new();
-            let seq_k: Vec<u32> = sol.seq[k].iter().copied().filter(|&x| x as usize != i).collect();
+            let seq_k: Vec<u32> = sol.seq[k]
+                .iter()
+                .copied()
+                .filter(|&x| x as usize != i)
+                .collect();
             let p = seq_k.partition_point(|&x| t.start[x as usize] < head);
             positions.push(p);
             positions.push(seq_k.len());
@@ -237,8 +246,7 @@ pub(crate) fn sol_from_plan(
                         best = Some((tt.cost, a, to));
                     }
                 }
-                let ca = inst.alts(i).find(|&x| inst.alt_machine[x] as usize == cur_k)?;
-                sol.reassign(inst, i, ca, cur_pos);
+                sol.reassign(inst, i, cur_a, cur_pos);
             }
         }
         let (_, a, to) = best?;
@@ -258,7 +266,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<SolveResult, M
         .stability
         .as_ref()
         .map(|s| StabilityRef::compile(&inst, s));
-    Ok(solve_compiled(&inst, stab.as_ref(), options, t0))
+    Ok(solve_compiled(&inst, stab.as_ref(), options, t0).0)
 }
 
 pub(crate) fn solve_compiled(
@@ -266,7 +274,7 @@ pub(crate) fn solve_compiled(
     stab: Option<&StabilityRef>,
     options: &SolveOptions,
     t0: Instant,
-) -> SolveResult {
+) -> (SolveResult, Sol) {
     let obj = options.objective;
     let mut rng = Rng::new(options.seed);
     let eval = |sol: &Sol| -> Times {
@@ -296,9 +304,10 @@ pub(crate) fn solve_compiled(
     let first_feasible_us = t0.elapsed().as_micros() as u64;
     let searching = options.time_limit.is_none_or(|d| !d.is_zero())
         && options.iteration_limit.is_none_or(|i| i > 0);
-    if searching {
+    // A warm start (replanning, planner edits) is the only start: the point is to stay close.
+    if searching && starts.len() == 1 && options.warm_start.is_none() {
         for rule in [Rule::Mwkr, Rule::Atc, Rule::Slack, Rule::Random] {
-            if rule != first_rule || options.warm_start.is_some() {
+            if rule != first_rule {
                 let s = dispatch(inst, rule, &mut rng);
                 let c = eval(&s).cost;
                 starts.push((c, s));
@@ -415,7 +424,7 @@ pub(crate) fn solve_compiled(
         p.offer(plan.cost);
         p.done.store(true, Ordering::Relaxed);
     }
-    SolveResult {
+    let res = SolveResult {
         plan,
         stats: SolveStats {
             iterations,
@@ -424,5 +433,6 @@ pub(crate) fn solve_compiled(
             initial_cost,
             elapsed_ms: t0.elapsed().as_millis() as u64,
         },
-    }
+    };
+    (res, best_sol)
 }

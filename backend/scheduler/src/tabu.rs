@@ -98,7 +98,6 @@ pub(crate) struct Search<'a> {
     exact: bool,
     pub sol: Sol,
     pub t: Times,
-    scratch: Times,
     rng: Rng,
     tabu: TabuPairs,
     tabu_mach: Vec<u32>,
@@ -114,6 +113,9 @@ pub(crate) struct Search<'a> {
     cands: Vec<(Time, Mv, bool)>,
     exact_cands: Vec<Mv>,
     seg: Vec<(u32, Time)>,
+    touched: Vec<u32>,
+    order_buf: Vec<u32>,
+    log: Vec<crate::sol::Saved>,
     flexible: bool,
 }
 
@@ -132,11 +134,11 @@ impl<'a> Search<'a> {
         t.backward(inst, &start);
         t.evaluate(inst, &obj, stab, &start.mach);
         let jobs_per_machine = inst.n_jobs / inst.m.max(1);
-        let lo = (10 + jobs_per_machine) as u32;
+        let lo = ((10 + jobs_per_machine) as f64 * tune("TS_TEN", 0.8)) as u32;
         let hi = if inst.n_jobs <= 2 * inst.m {
-            lo * 14 / 10
+            (lo as f64 * tune("TS_TW1", 1.4)) as u32
         } else {
-            lo * 15 / 10
+            (lo as f64 * tune("TS_TW2", 1.5)) as u32
         };
         let flexible = (0..inst.n).any(|i| !inst.is_fixed(i) && inst.alts(i).len() > 1);
         Search {
@@ -147,7 +149,6 @@ impl<'a> Search<'a> {
             best: start.clone(),
             best_cost: t.cost,
             sol: start,
-            scratch: t.clone(),
             t,
             rng: Rng::new(seed),
             tabu: TabuPairs::new(inst.n),
@@ -161,6 +162,9 @@ impl<'a> Search<'a> {
             cands: Vec::new(),
             exact_cands: Vec::new(),
             seg: Vec::new(),
+            touched: Vec::new(),
+            order_buf: Vec::new(),
+            log: Vec::new(),
             flexible,
         }
     }
@@ -180,7 +184,11 @@ impl<'a> Search<'a> {
         match mv {
             Mv::Shift { k, from, to } => {
                 self.sol.shift(k as usize, from as usize, to as usize);
-                Mv::Shift { k, from: to, to: from }
+                Mv::Shift {
+                    k,
+                    from: to,
+                    to: from,
+                }
             }
             Mv::Reassign { op, alt, to } => {
                 let o = op as usize;
@@ -197,7 +205,8 @@ impl<'a> Search<'a> {
 
     /// Record tabu attributes of a move about to be applied.
     fn make_tabu(&mut self, mv: Mv) {
-        let tenure = self.tenure_lo + self.rng.below((self.tenure_hi - self.tenure_lo) as usize) as u32;
+        let tenure =
+            self.tenure_lo + self.rng.below((self.tenure_hi - self.tenure_lo) as usize) as u32;
         let until = self.titer + tenure;
         match mv {
             Mv::Shift { k, from, to } => {
@@ -302,7 +311,11 @@ impl<'a> Search<'a> {
             }
             self.seg.push((u, 0));
         }
-        let mut e_prev = if lo > 0 { t.end[seq[lo - 1] as usize] } else { -INF };
+        let mut e_prev = if lo > 0 {
+            t.end[seq[lo - 1] as usize]
+        } else {
+            -INF
+        };
         for s in self.seg.iter_mut() {
             let x = s.0 as usize;
             let r = t.hj[x].max(e_prev);
@@ -370,7 +383,11 @@ impl<'a> Search<'a> {
             if jp != NONE && (jp == b || t.end[jp as usize] >= eb) {
                 return false;
             }
-            if inst.xpreds(v).iter().any(|&x| x == b || t.end[x as usize] >= eb) {
+            if inst
+                .xpreds(v)
+                .iter()
+                .any(|&x| x == b || t.end[x as usize] >= eb)
+            {
                 return false;
             }
         }
@@ -380,7 +397,11 @@ impl<'a> Search<'a> {
             if js != NONE && (js == a || t.start[js as usize] <= sa) {
                 return false;
             }
-            if inst.xsuccs(v).iter().any(|&x| x == a || t.start[x as usize] <= sa) {
+            if inst
+                .xsuccs(v)
+                .iter()
+                .any(|&x| x == a || t.start[x as usize] <= sa)
+            {
                 return false;
             }
         }
@@ -460,7 +481,11 @@ impl<'a> Search<'a> {
             for to in 0..=seq.len() {
                 let pa = if to > 0 { seq[to - 1] } else { NONE };
                 let pb = if to < seq.len() { seq[to] } else { NONE };
-                let r = if pa != NONE { hj.max(t.end[pa as usize]) } else { hj };
+                let r = if pa != NONE {
+                    hj.max(t.end[pa as usize])
+                } else {
+                    hj
+                };
                 let q = if pb != NONE {
                     tj.max(self.sol.dur[pb as usize] + t.q[pb as usize])
                 } else {
@@ -506,7 +531,13 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        pick.or_else(|| self.t.order.iter().find(|&&i| self.t.end[i as usize] == mk).map(|&i| i as usize))
+        pick.or_else(|| {
+            self.t
+                .order
+                .iter()
+                .find(|&&i| self.t.end[i as usize] == mk)
+                .map(|&i| i as usize)
+        })
     }
 
     /// One estimate-mode step. Returns false if no move was possible.
@@ -559,17 +590,82 @@ impl<'a> Search<'a> {
     }
 
     /// Apply `mv` (with tabu bookkeeping) and retime; undo it if it made a cycle.
+    /// Ops whose machine arcs a move changes, plus the op that gets a new machine predecessor.
+    fn fill_touched(&self, mv: Mv, touched: &mut Vec<u32>) {
+        touched.clear();
+        match mv {
+            Mv::Shift { k, from, to } => {
+                let seq = &self.sol.seq[k as usize];
+                let (lo, hi) = if from < to { (from, to) } else { (to, from) };
+                touched.extend_from_slice(&seq[lo as usize..=hi as usize]);
+                if (hi as usize) + 1 < seq.len() {
+                    touched.push(seq[hi as usize + 1]);
+                }
+            }
+            Mv::Reassign { op, alt, to } => {
+                let o = op as usize;
+                touched.extend_from_slice(&[op, self.sol.mpred[o], self.sol.msucc[o]]);
+                let seq = &self.sol.seq[self.inst.alt_machine[alt as usize] as usize];
+                let to = to as usize;
+                if to > 0 {
+                    touched.push(seq[to - 1]);
+                }
+                if to < seq.len() {
+                    touched.push(seq[to]);
+                }
+            }
+        }
+    }
+
     fn try_move(&mut self, mv: Mv, safe: bool) -> bool {
+        let mut touched = std::mem::take(&mut self.touched);
+        self.fill_touched(mv, &mut touched);
         self.make_tabu(mv);
         let inv = self.apply(mv);
-        if self.retime() {
+        let ok = self.t.update(self.inst, &self.sol, &touched, true, None);
+        self.touched = touched;
+        if ok {
+            self.t
+                .evaluate(self.inst, &self.obj, self.stab, &self.sol.mach);
             return true;
         }
         debug_assert!(!safe, "a move judged safe produced a cycle");
+        // `update` left the times of the old graph in place.
         self.apply(inv);
-        let ok = self.retime();
-        debug_assert!(ok);
         false
+    }
+
+    /// Exact cost of a move (None if it makes a cycle); the state is left unchanged.
+    fn eval_exact(&mut self, mv: Mv) -> Option<Cost> {
+        let mut touched = std::mem::take(&mut self.touched);
+        self.fill_touched(mv, &mut touched);
+        let (lo, hi) = self.t.span(self.inst, &touched)?;
+        let mut order_buf = std::mem::take(&mut self.order_buf);
+        order_buf.clear();
+        order_buf.extend_from_slice(&self.t.order[lo..=hi]);
+        let mut log = std::mem::take(&mut self.log);
+        log.clear();
+        let saved = (self.t.cost, self.t.makespan);
+        let inv = self.apply(mv);
+        let ok = self
+            .t
+            .update(self.inst, &self.sol, &touched, false, Some(&mut log));
+        let cost = if ok {
+            self.t
+                .evaluate(self.inst, &self.obj, self.stab, &self.sol.mach);
+            let c = self.t.cost;
+            self.t.rollback(&log);
+            self.t.restore_order(lo, &order_buf);
+            Some(c)
+        } else {
+            None
+        };
+        (self.t.cost, self.t.makespan) = saved;
+        self.apply(inv);
+        self.touched = touched;
+        self.order_buf = order_buf;
+        self.log = log;
+        cost
     }
 
     /// Targets for exact mode: the makespan op, late jobs, displaced reference ops.
@@ -687,17 +783,9 @@ impl<'a> Search<'a> {
         let cands = std::mem::take(&mut self.exact_cands);
         for &mv in &cands {
             let tabu = self.is_tabu(mv);
-            let inv = self.apply(mv);
-            let ok = self.scratch.forward(self.inst, &self.sol);
-            let cost = if ok {
-                self.scratch
-                    .evaluate(self.inst, &self.obj, self.stab, &self.sol.mach);
-                Some(self.scratch.cost)
-            } else {
-                None
+            let Some(c) = self.eval_exact(mv) else {
+                continue;
             };
-            self.apply(inv);
-            let Some(c) = cost else { continue };
             if tabu && c >= self.best_cost {
                 continue;
             }
@@ -750,7 +838,9 @@ impl<'a> Search<'a> {
 
     /// Restart from an elite solution with a few random critical moves.
     fn restart(&mut self) {
-        let src = if self.elite.is_empty() || self.rng.chance(0.5) {
+        let src = if tune("TS_NORET", 0.0) > 0.0 {
+            self.sol.clone()
+        } else if self.elite.is_empty() || self.rng.chance(tune("TS_PBEST", 0.5)) {
             self.best.clone()
         } else {
             self.elite[self.rng.below(self.elite.len())].1.clone()
@@ -763,7 +853,7 @@ impl<'a> Search<'a> {
             self.tabu_mach.iter_mut().for_each(|x| *x = 0);
         }
         self.titer = 1;
-        let kicks = 2 + self.rng.below(6);
+        let kicks = tune("TS_KMIN", 2.0) as usize + self.rng.below(tune("TS_KR", 6.0) as usize);
         for _ in 0..kicks {
             let Some(e) = self.makespan_op() else { return };
             self.trace(e);
@@ -780,7 +870,11 @@ impl<'a> Search<'a> {
     /// Run until a limit is hit. Returns the number of iterations done.
     pub fn run(&mut self, lim: &Limits) -> u64 {
         let n = self.inst.n as u64;
-        let stall_limit: u64 = if self.exact { 200 + n / 2 } else { 2000 + 20 * n };
+        let stall_limit: u64 = if self.exact {
+            200 + n / 2
+        } else {
+            (tune("TS_S0", 2000.0) + tune("TS_S1", 20.0) * n as f64) as u64
+        };
         let max_cands = 48;
         let mut stall = 0u64;
         let mut since_report = 0u64;
@@ -850,5 +944,60 @@ impl<'a> Search<'a> {
             f(since_report);
         }
         self.iters
+    }
+}
+
+fn tune(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dispatch::{Rule, dispatch};
+    use crate::inst::Inst;
+
+    /// The block-move estimate should track the true makespan closely on a plain job shop.
+    #[test]
+    fn estimate_quality() {
+        let text = std::fs::read_to_string("/work/shared/bench/jssp/ft10.txt");
+        let Ok(text) = text else { return };
+        let p = crate::bench::parse_jssp(&text).unwrap().to_problem();
+        let inst = Inst::compile(&p).unwrap();
+        let mut rng = Rng::new(1);
+        let start = dispatch(&inst, Rule::Mwkr, &mut rng);
+        let mut s = Search::new(&inst, Objective::Makespan, None, start, 3);
+        let (mut below, mut equal, mut above, mut cyc) = (0, 0, 0, 0);
+        for _ in 0..200 {
+            let e = s.makespan_op().unwrap();
+            s.trace(e);
+            s.estimate_candidates();
+            let cands = s.cands.clone();
+            for (est, mv, safe) in cands {
+                let inv = s.apply(mv);
+                let mut t = Times::new(&inst);
+                if t.forward(&inst, &s.sol) {
+                    t.evaluate(&inst, &Objective::Makespan, None, &s.sol.mach);
+                    let real = t.cost.primary;
+                    if est < real {
+                        below += 1
+                    } else if est == real {
+                        equal += 1
+                    } else {
+                        above += 1
+                    }
+                } else {
+                    assert!(!safe);
+                    cyc += 1;
+                }
+                s.apply(inv);
+            }
+            let (_, mv, safe) = s.cands[s.rng.below(s.cands.len())];
+            s.try_move(mv, safe);
+        }
+        eprintln!("below {below} equal {equal} above {above} cyclic {cyc}");
     }
 }

@@ -32,7 +32,7 @@ pub struct Cli {
 #[derive(Debug, clap::Args, Clone, Default)]
 pub struct DbArgs {
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Overrides MES_DATABASE_URL and the file.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", global = true)]
     pub database: Option<String>,
 }
 

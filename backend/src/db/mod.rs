@@ -140,10 +140,15 @@ impl DbTarget {
                 PgConnection::establish(&url)
                     .map(DbConnection::Pg)
                     .map_err(|e| {
+                        // libpq's message spans lines; a CLI error is one line.
+                        let reason = e
+                            .to_string()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ");
                         format!(
-                            "cannot connect to PostgreSQL at {}: {}",
-                            redact_url(&url),
-                            e.to_string().trim()
+                            "cannot connect to PostgreSQL at {}: {reason}",
+                            redact_url(&url)
                         )
                     })
             }
