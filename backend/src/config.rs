@@ -233,6 +233,21 @@ mod tests {
     }
 
     #[test]
+    fn example_file_is_valid_and_matches_the_defaults() {
+        // Inside a jail: other tests set MES_* variables, and the jail serialises them.
+        figment::Jail::expect_with(|_| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mes.example.toml");
+            let config = Config::load(Some(&path)).expect("mes.example.toml loads");
+            assert_eq!(
+                serde_json::to_value(&config).unwrap(),
+                serde_json::to_value(Config::default()).unwrap(),
+                "mes.example.toml shows the defaults"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     fn unknown_keys_are_reported() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("mes.toml", "bnid = \"x\"\n")?;

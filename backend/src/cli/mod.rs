@@ -2,6 +2,7 @@
 //! readable line on stderr and a non-zero exit status.
 
 mod backup;
+mod bench;
 mod user;
 
 use std::{
@@ -69,6 +70,11 @@ pub enum Command {
         db: DbArgs,
         /// Where to write the copy (must not exist yet).
         file: PathBuf,
+    },
+    /// Benchmarks that print figures as JSON.
+    Bench {
+        #[command(subcommand)]
+        what: bench::BenchCommand,
     },
 }
 
@@ -148,6 +154,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let config = load_config(file, &db)?;
             backup::run(&config.database_url, &target)
         }
+        Command::Bench { what } => bench::run(what),
     }
 }
 

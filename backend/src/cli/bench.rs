@@ -1,0 +1,294 @@
+//! `mes bench …`: benchmarks that print figures (never timed assertions in tests).
+//!
+//! `mes bench platform` starts this very binary as a server on a fresh SQLite database, measures
+//! cold start to ready, idle memory and binary size, then loads it with `wrk` (a standard HTTP
+//! load tool) at 64 connections and prints one JSON object.
+
+use std::{
+    io::{Read, Write},
+    net::{SocketAddr, TcpStream},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Start-up time, idle memory, binary size and HTTP throughput/latency (needs `wrk`).
+    Platform {
+        /// Concurrent connections for the load runs.
+        #[arg(long, default_value_t = 64)]
+        connections: u32,
+        /// Seconds per load run.
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// wrk threads (default: 2, one per core of the reference machine).
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
+    },
+}
+
+pub fn run(command: BenchCommand) -> Result<(), String> {
+    match command {
+        BenchCommand::Platform {
+            connections,
+            seconds,
+            threads,
+        } => platform(connections, seconds, threads),
+    }
+}
+
+struct Server {
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn platform(connections: u32, seconds: u32, threads: u32) -> Result<(), String> {
+    let wrk_ok = Command::new("wrk").arg("--version").output().is_ok();
+    if !wrk_ok {
+        return Err("`wrk` is not installed (Debian: apt-get install wrk)".into());
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let dir = std::env::temp_dir().join(format!("mes-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let url = format!("sqlite://{}", dir.join("bench.sqlite3").display());
+    let status = Command::new(&exe)
+        .args(["demo", "--database", &url])
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("could not fill the demo database".into());
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("valid address");
+
+    // Cold start: from spawning the process to the first healthy answer.
+    let started = Instant::now();
+    let server = Server {
+        child: Command::new(&exe)
+            .args(["serve", "--database", &url, "--bind", &addr.to_string()])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?,
+    };
+    loop {
+        if let Ok((200, _, _)) = http(addr, "GET", "/healthz", None, None) {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            return Err("the server did not become ready within 30 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
+    std::thread::sleep(Duration::from_secs(2));
+    let idle_rss_kib = rss_kib(server.child.id());
+
+    let (status, headers, _) = http(
+        addr,
+        "POST",
+        "/api/v1/auth/login",
+        Some(r#"{"username":"manager","password":"manager123"}"#),
+        None,
+    )?;
+    if status != 200 {
+        return Err(format!("demo login failed with {status}"));
+    }
+    let cookie = headers
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("set-cookie").then(|| {
+                value
+                    .trim()
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+        })
+        .ok_or("no session cookie")?;
+    let admin = http(
+        addr,
+        "POST",
+        "/api/v1/auth/login",
+        Some(r#"{"username":"admin","password":"admin123"}"#),
+        None,
+    )?;
+    let admin_cookie = admin
+        .1
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        })
+        .ok_or("no admin session cookie")?;
+
+    let base = format!("http://{addr}");
+    let load =
+        |path: &str, cookie: Option<&str>| wrk(&base, path, cookie, connections, seconds, threads);
+    let healthz = load("/healthz", None)?;
+    let me = load("/api/v1/auth/me", Some(&cookie))?;
+    let users = load("/api/v1/users?limit=20", Some(&admin_cookie))?;
+    let loaded_rss_kib = rss_kib(server.child.id());
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let report = json!({
+        "benchmark": "platform",
+        "database": "sqlite",
+        "binary_bytes": std::fs::metadata(&exe).map(|m| m.len()).unwrap_or(0),
+        "cold_start_to_ready_ms": (ready_ms * 10.0).round() / 10.0,
+        "idle_rss_mib": idle_rss_kib.map(|k| (k as f64 / 1024.0 * 10.0).round() / 10.0),
+        "rss_after_load_mib": loaded_rss_kib.map(|k| (k as f64 / 1024.0 * 10.0).round() / 10.0),
+        "connections": connections,
+        "seconds_per_run": seconds,
+        "healthz": healthz,
+        "auth_me": me,
+        "users_list_authenticated": users,
+    });
+    println!("{}", serde_json::to_string_pretty(&report).expect("JSON"));
+    Ok(())
+}
+
+/// One plain HTTP/1.1 request (no client library needed): (status, raw headers, body).
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    cookie: Option<&str>,
+) -> Result<(u16, String, String), String> {
+    let mut stream =
+        TcpStream::connect_timeout(&addr, Duration::from_secs(2)).map_err(|e| e.to_string())?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let body = body.unwrap_or("");
+    let cookie = cookie
+        .map(|c| format!("Cookie: {c}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{cookie}\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())?;
+    let mut reply = String::new();
+    stream
+        .read_to_string(&mut reply)
+        .map_err(|e| e.to_string())?;
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("bad HTTP reply: {head}"))?;
+    Ok((status, head.to_lowercase(), body.to_owned()))
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+}
+
+fn wrk(
+    base: &str,
+    path: &str,
+    cookie: Option<&str>,
+    connections: u32,
+    seconds: u32,
+    threads: u32,
+) -> Result<Value, String> {
+    let mut cmd = Command::new("wrk");
+    cmd.args([
+        "--latency",
+        "-t",
+        &threads.to_string(),
+        "-c",
+        &connections.to_string(),
+        "-d",
+        &format!("{seconds}s"),
+    ]);
+    if let Some(c) = cookie {
+        cmd.args(["-H", &format!("Cookie: {c}")]);
+    }
+    let out = cmd
+        .arg(format!("{base}{path}"))
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    parse_wrk(&text).ok_or_else(|| format!("could not read wrk's output:\n{text}"))
+}
+
+/// Reads requests/s, latency percentiles and non-2xx counts from `wrk --latency` output.
+fn parse_wrk(text: &str) -> Option<Value> {
+    let ms = |v: &str| -> Option<f64> {
+        let v = v.trim();
+        if let Some(x) = v.strip_suffix("us") {
+            x.parse::<f64>().ok().map(|x| x / 1000.0)
+        } else if let Some(x) = v.strip_suffix("ms") {
+            x.parse().ok()
+        } else if let Some(x) = v.strip_suffix('s') {
+            x.parse::<f64>().ok().map(|x| x * 1000.0)
+        } else {
+            None
+        }
+    };
+    let percentile = |p: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(p))
+            .and_then(ms)
+            .map(|v| (v * 100.0).round() / 100.0)
+    };
+    let rps = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse::<f64>().ok())?;
+    let non_2xx = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    let errors = text
+        .lines()
+        .any(|l| l.trim_start().starts_with("Socket errors"));
+    Some(json!({
+        "requests_per_s": rps.round(),
+        "p50_ms": percentile("50%"),
+        "p90_ms": percentile("90%"),
+        "p99_ms": percentile("99%"),
+        "non_2xx": non_2xx,
+        "socket_errors": errors,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_wrk_output() {
+        let sample = "Running 10s test @ http://127.0.0.1:1/healthz\n  2 threads and 64 connections\n  Latency Distribution\n     50%  710.00us\n     75%    1.20ms\n     90%    2.05ms\n     99%    5.31ms\n  123 requests in 10.00s, 1.00MB read\nRequests/sec:  12345.67\nTransfer/sec:      1.00MB\n";
+        let v = super::parse_wrk(sample).unwrap();
+        assert_eq!(v["requests_per_s"], 12346.0);
+        assert_eq!(v["p50_ms"], 0.71);
+        assert_eq!(v["p99_ms"], 5.31);
+        assert_eq!(v["non_2xx"], 0);
+    }
+}
