@@ -509,3 +509,47 @@ pub fn run(args: &[String]) -> Result<String, BenchError> {
     };
     Ok(v.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jssp_errors_carry_line_numbers() {
+        let e = parse_jssp("").unwrap_err();
+        assert_eq!(e.line, 1);
+        let e = parse_jssp("2 2\n0 1 1 2\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let e = parse_jssp("\n2 2\n0 1 1 2\n\n0 1 5 2\n").unwrap_err();
+        assert_eq!((e.line, e.message.contains("machine 5")), (5, true), "{e}");
+        let e = parse_jssp("2 2\n0 1 1\n0 1 1 2\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = parse_jssp("2 2\n0 1 1 2\n0 1 1 -2\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse_jssp("2 2\n0 1 1 2\n0 1 1 2\n7\n").unwrap_err();
+        assert_eq!(e.line, 4);
+        let e = parse_jssp("2 two\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(parse_jssp("2 2\n0 1 1 2\n1 3 0 4\n").is_ok());
+    }
+
+    #[test]
+    fn fjsp_errors_carry_line_numbers() {
+        let ok = "2 3\n2 1 1 5 2 2 3 3 4\n1 1 3 2\n";
+        let inst = parse_fjsp(ok).unwrap();
+        assert_eq!(inst.jobs[0][1], vec![(1, 3), (2, 4)]);
+        assert!(parse_fjsp("2 3 2.5\n1 1 1 5\n1 1 3 2\n").is_ok());
+        let e = parse_fjsp("2 3 abc\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        let e = parse_fjsp("2 3\n2 1 1 5 2 2 3\n1 1 3 2\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let e = parse_fjsp("2 3\n1 1 1 5 9\n1 1 3 2\n").unwrap_err();
+        assert!(e.line == 2 && e.message.contains("left over"), "{e}");
+        let e = parse_fjsp("2 3\n1 1 0 5\n1 1 3 2\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = parse_fjsp("2 3\n1 1 1 5\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse_fjsp("2 3\n1 0\n1 1 3 2\n").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+}

@@ -103,7 +103,8 @@ impl Machine {
 pub struct Alternative {
     /// Index into [`Problem::machines`].
     pub machine: usize,
-    /// Processing time on this machine (working time).
+    /// Processing time on this machine (working time). An operation of zero total duration
+    /// is an instant: it occupies no machine time.
     pub processing: Time,
     /// Setup time on this machine, done right before processing and occupying the machine
     /// (sequence-independent).

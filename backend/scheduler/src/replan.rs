@@ -274,10 +274,12 @@ pub fn replan(
     for (j, ops) in previous.ops.iter().enumerate() {
         for (k, po) in ops.iter().enumerate() {
             let op = &mut p.jobs[j].operations[k];
-            if op.frozen.is_some() || progressed.contains(&OpRef { job: j, op: k }) {
+            // Ops pinned in the future stay as they are (their end follows the new calendar);
+            // past ones become facts with an explicit end, so new downtime cannot stretch them.
+            if progressed.contains(&OpRef { job: j, op: k }) || po.start >= now {
                 continue;
             }
-            if po.start < now {
+            {
                 // A started op on a machine that went down is interrupted for the overlap.
                 // It pauses when the downtime begins and resumes when it ends.
                 let mut end = po.end;
@@ -292,6 +294,33 @@ pub fn replan(
                     start: po.start,
                     end: Some(end),
                 });
+            }
+        }
+    }
+    // A pin in the future that now collides with a running operation (stretched by downtime)
+    // cannot be kept: release it to the optimiser.
+    let mut started: Vec<(usize, Time, Time)> = Vec::new();
+    for (j, ops) in previous.ops.iter().enumerate() {
+        for (k, po) in ops.iter().enumerate() {
+            if let Some(f) = p.jobs[j].operations[k].frozen {
+                if f.start < now {
+                    started.push((f.machine, f.start, f.end.unwrap_or(po.end)));
+                }
+            }
+        }
+    }
+    for (j, ops) in previous.ops.iter().enumerate() {
+        for (k, po) in ops.iter().enumerate() {
+            let op = &mut p.jobs[j].operations[k];
+            if let Some(f) = op.frozen {
+                let end = f.end.unwrap_or(po.end).max(f.start + 1);
+                if f.start >= now
+                    && started
+                        .iter()
+                        .any(|&(m, s, e)| m == f.machine && s < end && f.start < e)
+                {
+                    op.frozen = None;
+                }
             }
         }
     }

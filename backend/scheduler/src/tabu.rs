@@ -963,7 +963,10 @@ mod tests {
     /// The block-move estimate should track the true makespan closely on a plain job shop.
     #[test]
     fn estimate_quality() {
-        let text = std::fs::read_to_string("/work/shared/bench/jssp/ft10.txt");
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/bench/jssp/ft10.txt"
+        ));
         let Ok(text) = text else { return };
         let p = crate::bench::parse_jssp(&text).unwrap().to_problem();
         let inst = Inst::compile(&p).unwrap();
