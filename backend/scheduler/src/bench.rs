@@ -107,7 +107,7 @@ pub fn parse_jssp(text: &str) -> Result<JsspInstance, ParseError> {
         })?;
         last_line = ln;
         let toks: Vec<&str> = l.split_whitespace().collect();
-        if toks.len() % 2 != 0 {
+        if !toks.len().is_multiple_of(2) {
             return Err(perr(
                 ln,
                 "odd number of values: expected `machine time` pairs",

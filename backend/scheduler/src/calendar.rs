@@ -165,19 +165,6 @@ impl Timeline {
         let before_j = self.cum_end[j] - (self.ends[j] - self.starts[j]);
         (s, self.starts[j] + (target - before_j))
     }
-
-    /// Working time inside `[a, b)` (used by checks and load figures).
-    pub(crate) fn working_between(&self, a: Time, b: Time) -> Time {
-        let mut total = 0;
-        let i0 = self.ends.partition_point(|&e| e <= a);
-        for i in i0..self.starts.len() {
-            if self.starts[i] >= b {
-                break;
-            }
-            total += self.ends[i].min(b) - self.starts[i].max(a);
-        }
-        total
-    }
 }
 
 #[cfg(test)]
@@ -209,7 +196,6 @@ mod tests {
         assert_eq!(tl.place(22, 10), (40, 50));
         assert_eq!(tl.place(22, 8), (22, 30));
         assert_eq!(tl.place(35, 0), (40, 40));
-        assert_eq!(tl.working_between(0, 50), 30);
     }
 
     #[test]

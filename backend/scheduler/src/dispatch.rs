@@ -64,11 +64,9 @@ pub(crate) fn dispatch(inst: &Inst, rule: Rule, rng: &mut Rng) -> Sol {
     let mut version = vec![1u64; inst.m];
     let mut seq: Vec<Vec<u32>> = vec![Vec::new(); inst.m];
     let mut alt = vec![NONE; n];
-    for i in 0..n {
-        if let Some(f) = inst.fixed[i] {
-            alt[i] = inst
-                .alt_for(i, f.machine as usize)
-                .unwrap_or(inst.alt_idx[i] as usize) as u32;
+    for (i, a) in alt.iter_mut().enumerate() {
+        if inst.fixed[i].is_some() {
+            *a = inst.frozen_alt(i);
         }
     }
     let head = |i: usize, end: &[Time]| -> Time {

@@ -98,6 +98,12 @@ impl Inst {
         }
     }
 
+    /// Alternative slot recorded for a frozen op (its machine's, or the first if not eligible).
+    pub fn frozen_alt(&self, i: usize) -> u32 {
+        let m = self.fixed[i].map_or(0, |f| f.machine as usize);
+        self.alt_for(i, m).unwrap_or(self.alt_idx[i] as usize) as u32
+    }
+
     /// Alternative slot index of machine `m` for op `i`, if eligible.
     pub fn alt_for(&self, i: usize, m: usize) -> Option<usize> {
         self.alts(i).find(|&a| self.alt_machine[a] as usize == m)

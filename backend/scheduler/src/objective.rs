@@ -64,10 +64,10 @@ impl StabilityRef {
         let mut p = 0;
         for &(i, m, t) in &self.ops {
             p += self.per_time_unit * (start[i as usize] - t).abs();
-            if let Some(mach) = mach {
-                if mach[i as usize] != m {
-                    p += self.per_machine_change;
-                }
+            if let Some(mach) = mach
+                && mach[i as usize] != m
+            {
+                p += self.per_machine_change;
             }
         }
         p

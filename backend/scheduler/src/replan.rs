@@ -302,10 +302,10 @@ pub fn replan(
     let mut started: Vec<(usize, Time, Time)> = Vec::new();
     for (j, ops) in previous.ops.iter().enumerate() {
         for (k, po) in ops.iter().enumerate() {
-            if let Some(f) = p.jobs[j].operations[k].frozen {
-                if f.start < now {
-                    started.push((f.machine, f.start, f.end.unwrap_or(po.end)));
-                }
+            if let Some(f) = p.jobs[j].operations[k].frozen
+                && f.start < now
+            {
+                started.push((f.machine, f.start, f.end.unwrap_or(po.end)));
             }
         }
     }

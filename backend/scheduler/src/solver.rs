@@ -177,18 +177,16 @@ pub(crate) fn sol_from_plan(
     let mut alt = vec![NONE; n];
     let mut keyed: Vec<Vec<(Time, u32)>> = vec![Vec::new(); inst.m];
     let mut missing = Vec::new();
-    for i in 0..n {
-        let r = inst.op_ref(i);
-        if let Some(f) = inst.fixed[i] {
-            alt[i] = inst
-                .alt_for(i, f.machine as usize)
-                .unwrap_or(inst.alt_idx[i] as usize) as u32;
+    for (i, slot) in alt.iter_mut().enumerate() {
+        if inst.fixed[i].is_some() {
+            *slot = inst.frozen_alt(i);
             continue;
         }
+        let r = inst.op_ref(i);
         let prev = plan.ops.get(r.job).and_then(|v| v.get(r.op));
         match prev.and_then(|p| inst.alt_for(i, p.machine).map(|a| (a, p))) {
             Some((a, p)) => {
-                alt[i] = a as u32;
+                *slot = a as u32;
                 keyed[p.machine].push((p.start, i as u32));
             }
             None => missing.push(i),
@@ -286,11 +284,11 @@ pub(crate) fn solve_compiled(
     };
     // First feasible plan: warm start if given, else the rule that suits the objective.
     let mut starts: Vec<(Cost, Sol)> = Vec::new();
-    if let Some(w) = &options.warm_start {
-        if let Some(s) = sol_from_plan(inst, w, &obj, stab) {
-            let c = eval(&s).cost;
-            starts.push((c, s));
-        }
+    if let Some(w) = &options.warm_start
+        && let Some(s) = sol_from_plan(inst, w, &obj, stab)
+    {
+        let c = eval(&s).cost;
+        starts.push((c, s));
     }
     let first_rule = match obj {
         Objective::Makespan => Rule::Mwkr,

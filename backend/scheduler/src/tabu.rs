@@ -134,11 +134,12 @@ impl<'a> Search<'a> {
         t.backward(inst, &start);
         t.evaluate(inst, &obj, stab, &start.mach);
         let jobs_per_machine = inst.n_jobs / inst.m.max(1);
-        let lo = ((10 + jobs_per_machine) as f64 * tune("TS_TEN", 0.8)) as u32;
+        // Zhang et al.'s tenure 10 + n/m, shortened a little (measured better here).
+        let lo = (10 + jobs_per_machine) as u32 * 4 / 5;
         let hi = if inst.n_jobs <= 2 * inst.m {
-            (lo as f64 * tune("TS_TW1", 1.4)) as u32
+            lo * 14 / 10
         } else {
-            (lo as f64 * tune("TS_TW2", 1.5)) as u32
+            lo * 15 / 10
         };
         let flexible = (0..inst.n).any(|i| !inst.is_fixed(i) && inst.alts(i).len() > 1);
         Search {
@@ -711,10 +712,10 @@ impl<'a> Search<'a> {
                 targets.push(displaced[self.rng.below(displaced.len())]);
             }
         }
-        if targets.is_empty() || self.rng.chance(0.3) {
-            if let Some(e) = self.makespan_op() {
-                targets.push(e);
-            }
+        if (targets.is_empty() || self.rng.chance(0.3))
+            && let Some(e) = self.makespan_op()
+        {
+            targets.push(e);
         }
         targets
     }
@@ -829,18 +830,16 @@ impl<'a> Search<'a> {
         }
         if self.elite.len() < ELITE {
             self.elite.push((c, self.sol.clone()));
-        } else if let Some(w) = (0..self.elite.len()).max_by_key(|&i| self.elite[i].0) {
-            if c < self.elite[w].0 {
-                self.elite[w] = (c, self.sol.clone());
-            }
+        } else if let Some(w) = (0..self.elite.len()).max_by_key(|&i| self.elite[i].0)
+            && c < self.elite[w].0
+        {
+            self.elite[w] = (c, self.sol.clone());
         }
     }
 
     /// Restart from an elite solution with a few random critical moves.
     fn restart(&mut self) {
-        let src = if tune("TS_NORET", 0.0) > 0.0 {
-            self.sol.clone()
-        } else if self.elite.is_empty() || self.rng.chance(tune("TS_PBEST", 0.5)) {
+        let src = if self.elite.is_empty() || self.rng.chance(0.5) {
             self.best.clone()
         } else {
             self.elite[self.rng.below(self.elite.len())].1.clone()
@@ -853,7 +852,7 @@ impl<'a> Search<'a> {
             self.tabu_mach.iter_mut().for_each(|x| *x = 0);
         }
         self.titer = 1;
-        let kicks = tune("TS_KMIN", 2.0) as usize + self.rng.below(tune("TS_KR", 6.0) as usize);
+        let kicks = 2 + self.rng.below(6);
         for _ in 0..kicks {
             let Some(e) = self.makespan_op() else { return };
             self.trace(e);
@@ -873,7 +872,7 @@ impl<'a> Search<'a> {
         let stall_limit: u64 = if self.exact {
             200 + n / 2
         } else {
-            (tune("TS_S0", 2000.0) + tune("TS_S1", 20.0) * n as f64) as u64
+            2000 + 20 * n
         };
         let max_cands = 48;
         let mut stall = 0u64;
@@ -945,13 +944,6 @@ impl<'a> Search<'a> {
         }
         self.iters
     }
-}
-
-fn tune(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 #[cfg(test)]

@@ -73,10 +73,10 @@ fn check(p: &Problem, plan: &Plan) -> Result<(), String> {
                 if po.machine != f.machine || po.start != f.start {
                     return Err(format!("{name}: frozen placement changed"));
                 }
-                if let Some(e) = f.end {
-                    if po.end != e {
-                        return Err(format!("{name}: frozen end changed"));
-                    }
+                if let Some(e) = f.end
+                    && po.end != e
+                {
+                    return Err(format!("{name}: frozen end changed"));
                 }
             } else {
                 if po.start < job.release {
@@ -325,7 +325,7 @@ proptest! {
 
 #[test]
 fn rush_order_and_scrap_are_planned() {
-    let machines = (0..3).map(|k| Machine::new(k)).collect();
+    let machines = (0..3).map(Machine::new).collect();
     let jobs = (0..4)
         .map(|j| {
             let mut job = Job::new(
