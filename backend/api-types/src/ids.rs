@@ -15,4 +15,19 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, AuditId);
+id_type!(
+    UserId,
+    AuditId,
+    CalendarId,
+    WorkCenterId,
+    MachineId,
+    StationId,
+    ReasonId,
+    ProductId,
+    BomId,
+    RoutingId,
+    RoutingOperationId,
+    AttachmentId,
+    WorkOrderId,
+    WorkOrderOperationId,
+);

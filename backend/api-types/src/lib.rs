@@ -8,8 +8,11 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod ids;
+pub mod import;
+pub mod master_data;
 pub mod page;
 pub mod system;
+pub mod work_orders;
 
 pub use error::{ApiError, ErrorDetail, ErrorKind};
 pub use ids::*;

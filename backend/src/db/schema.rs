@@ -64,15 +64,368 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendars (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_shifts (id) {
+        id -> BigInt,
+        calendar_id -> BigInt,
+        name -> Text,
+        weekdays -> SmallInt,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    calendar_breaks (id) {
+        id -> BigInt,
+        shift_id -> BigInt,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    calendar_exceptions (id) {
+        id -> BigInt,
+        calendar_id -> BigInt,
+        day -> Date,
+        kind -> Text,
+        start_minute -> Nullable<Integer>,
+        end_minute -> Nullable<Integer>,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    work_centers (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        calendar_id -> Nullable<BigInt>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    machines (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        work_center_id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        calendar_id -> Nullable<BigInt>,
+        description -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stations (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        machine_id -> Nullable<BigInt>,
+        work_center_id -> Nullable<BigInt>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    defect_reasons (id) {
+        id -> BigInt,
+        code -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        active -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    downtime_reasons (id) {
+        id -> BigInt,
+        code -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        planned -> Bool,
+        active -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        unit -> Text,
+        kind -> Text,
+        description -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    boms (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        version -> Integer,
+        status -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bom_lines (id) {
+        id -> BigInt,
+        bom_id -> BigInt,
+        position -> Integer,
+        component_id -> BigInt,
+        quantity_per -> Double,
+        scrap_factor -> Double,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    routings (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        version -> Integer,
+        status -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    routing_operations (id) {
+        id -> BigInt,
+        routing_id -> BigInt,
+        seq -> Integer,
+        name -> Text,
+        work_center_id -> BigInt,
+        setup_minutes -> Double,
+        run_minutes_per_unit -> Double,
+        queue_minutes -> Double,
+        transfer_minutes -> Double,
+        inspection_required -> Bool,
+        instruction -> Text,
+    }
+}
+
+diesel::table! {
+    routing_operation_machines (operation_id, machine_id) {
+        operation_id -> BigInt,
+        machine_id -> BigInt,
+        run_minutes_per_unit -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        owner_kind -> Text,
+        owner_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        data -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    number_sequences (name) {
+        name -> Text,
+        next_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    work_orders (id) {
+        id -> BigInt,
+        number -> Text,
+        product_id -> BigInt,
+        quantity -> Double,
+        due_at -> Timestamp,
+        release_at -> Nullable<Timestamp>,
+        priority -> Integer,
+        customer -> Text,
+        sales_order -> Text,
+        notes -> Text,
+        status -> Text,
+        held_from -> Nullable<Text>,
+        hold_reason -> Nullable<Text>,
+        routing_id -> Nullable<BigInt>,
+        bom_id -> Nullable<BigInt>,
+        parent_id -> Nullable<BigInt>,
+        qty_good -> Double,
+        qty_scrap -> Double,
+        lock_version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    work_order_dependencies (work_order_id, predecessor_id) {
+        work_order_id -> BigInt,
+        predecessor_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    work_order_operations (id) {
+        id -> BigInt,
+        work_order_id -> BigInt,
+        seq -> Integer,
+        name -> Text,
+        work_center_id -> BigInt,
+        routing_operation_id -> Nullable<BigInt>,
+        setup_minutes -> Double,
+        run_minutes_per_unit -> Double,
+        queue_minutes -> Double,
+        transfer_minutes -> Double,
+        inspection_required -> Bool,
+        instruction -> Text,
+        status -> Text,
+        qty_good -> Double,
+        qty_scrap -> Double,
+        qty_rework -> Double,
+        started_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        planned_machine_id -> Nullable<BigInt>,
+        planned_start -> Nullable<Timestamp>,
+        planned_end -> Nullable<Timestamp>,
+        lock_version -> Integer,
+    }
+}
+
+diesel::table! {
+    work_order_operation_machines (operation_id, machine_id) {
+        operation_id -> BigInt,
+        machine_id -> BigInt,
+        run_minutes_per_unit -> Double,
+    }
+}
+
+diesel::table! {
+    work_order_materials (id) {
+        id -> BigInt,
+        work_order_id -> BigInt,
+        position -> Integer,
+        product_id -> BigInt,
+        quantity_required -> Double,
+        quantity_issued -> Double,
+    }
+}
+
+diesel::table! {
+    work_order_events (id) {
+        id -> BigInt,
+        work_order_id -> BigInt,
+        at -> Timestamp,
+        kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Text,
+        detail -> Text,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(calendar_shifts -> calendars (calendar_id));
+diesel::joinable!(calendar_breaks -> calendar_shifts (shift_id));
+diesel::joinable!(calendar_exceptions -> calendars (calendar_id));
+diesel::joinable!(work_centers -> calendars (calendar_id));
+diesel::joinable!(machines -> work_centers (work_center_id));
+diesel::joinable!(boms -> products (product_id));
+diesel::joinable!(bom_lines -> boms (bom_id));
+diesel::joinable!(bom_lines -> products (component_id));
+diesel::joinable!(routings -> products (product_id));
+diesel::joinable!(routing_operations -> routings (routing_id));
+diesel::joinable!(routing_operations -> work_centers (work_center_id));
+diesel::joinable!(routing_operation_machines -> routing_operations (operation_id));
+diesel::joinable!(routing_operation_machines -> machines (machine_id));
+diesel::joinable!(work_orders -> products (product_id));
+diesel::joinable!(work_orders -> routings (routing_id));
+diesel::joinable!(work_orders -> boms (bom_id));
+diesel::joinable!(work_order_operations -> work_orders (work_order_id));
+diesel::joinable!(work_order_operations -> work_centers (work_center_id));
+diesel::joinable!(work_order_operation_machines -> work_order_operations (operation_id));
+diesel::joinable!(work_order_operation_machines -> machines (machine_id));
+diesel::joinable!(work_order_materials -> work_orders (work_order_id));
+diesel::joinable!(work_order_materials -> products (product_id));
+diesel::joinable!(work_order_events -> work_orders (work_order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     user_roles,
     sessions,
     audit_log,
-    idempotency_keys
+    idempotency_keys,
+    calendars,
+    calendar_shifts,
+    calendar_breaks,
+    calendar_exceptions,
+    work_centers,
+    machines,
+    stations,
+    defect_reasons,
+    downtime_reasons,
+    products,
+    boms,
+    bom_lines,
+    routings,
+    routing_operations,
+    routing_operation_machines,
+    attachments,
+    settings,
+    number_sequences,
+    work_orders,
+    work_order_dependencies,
+    work_order_operations,
+    work_order_operation_machines,
+    work_order_materials,
+    work_order_events,
 );

@@ -1,0 +1,17 @@
+DROP TABLE settings;
+DROP TABLE attachments;
+DROP TABLE routing_operation_machines;
+DROP TABLE routing_operations;
+DROP TABLE routings;
+DROP TABLE bom_lines;
+DROP TABLE boms;
+DROP TABLE products;
+DROP TABLE downtime_reasons;
+DROP TABLE defect_reasons;
+DROP TABLE stations;
+DROP TABLE machines;
+DROP TABLE work_centers;
+DROP TABLE calendar_exceptions;
+DROP TABLE calendar_breaks;
+DROP TABLE calendar_shifts;
+DROP TABLE calendars;
