@@ -1,5 +1,6 @@
 //! `mes demo`: a realistic demo plant to try every screen with. Safe to run twice: what exists
-//! already is left as it is.
+//! already is left as it is. Each domain fills its own part (users here; the plant model and
+//! products, then work orders, in their modules), in that order.
 
 use mes_api_types::{
     Lang,
