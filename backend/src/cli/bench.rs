@@ -108,20 +108,7 @@ fn platform(connections: u32, seconds: u32, threads: u32) -> Result<(), String> 
     if status != 200 {
         return Err(format!("demo login failed with {status}"));
     }
-    let cookie = headers
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("set-cookie").then(|| {
-                value
-                    .trim()
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-        })
-        .ok_or("no session cookie")?;
+    let cookie = session_cookie(&headers).ok_or("no session cookie")?;
     let admin = http(
         addr,
         "POST",
@@ -129,14 +116,7 @@ fn platform(connections: u32, seconds: u32, threads: u32) -> Result<(), String> 
         Some(r#"{"username":"admin","password":"admin123"}"#),
         None,
     )?;
-    let admin_cookie = admin
-        .1
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("set-cookie: ")
-                .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        })
-        .ok_or("no admin session cookie")?;
+    let admin_cookie = session_cookie(&admin.1).ok_or("no admin session cookie")?;
 
     let base = format!("http://{addr}");
     let load =
@@ -196,7 +176,22 @@ fn http(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| format!("bad HTTP reply: {head}"))?;
-    Ok((status, head.to_lowercase(), body.to_owned()))
+    Ok((status, head.to_owned(), body.to_owned()))
+}
+
+/// `name=value` of the Set-Cookie header in a raw response head.
+fn session_cookie(head: &str) -> Option<String> {
+    head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim().eq_ignore_ascii_case("set-cookie").then(|| {
+            value
+                .trim()
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+    })
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -234,7 +229,14 @@ fn wrk(
         .output()
         .map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    parse_wrk(&text).ok_or_else(|| format!("could not read wrk's output:\n{text}"))
+    let result = parse_wrk(&text).ok_or_else(|| format!("could not read wrk's output:\n{text}"))?;
+    // A benchmark of error responses measures nothing worth reporting.
+    if result["non_2xx"].as_u64().unwrap_or(0) > 0 {
+        return Err(format!(
+            "{path}: the server answered with errors under load:\n{text}"
+        ));
+    }
+    Ok(result)
 }
 
 /// Reads requests/s, latency percentiles and non-2xx counts from `wrk --latency` output.
