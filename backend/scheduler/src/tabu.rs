@@ -108,6 +108,8 @@ pub(crate) struct Search<'a> {
     pub best_cost: Cost,
     elite: Vec<(Cost, Sol)>,
     pub iters: u64,
+    /// Iterations already passed to `on_iters`.
+    reported: u64,
     // scratch buffers
     path: Vec<u32>,
     cands: Vec<(Time, Mv, bool)>,
@@ -159,6 +161,7 @@ impl<'a> Search<'a> {
             tenure_hi: hi.max(lo + 1),
             elite: Vec::new(),
             iters: 0,
+            reported: 0,
             path: Vec::new(),
             cands: Vec::new(),
             exact_cands: Vec::new(),
@@ -853,6 +856,213 @@ impl<'a> Search<'a> {
         }
         self.titer = 1;
         let kicks = 2 + self.rng.below(6);
+        self.kick(kicks);
+    }
+
+    /// Run until a limit is hit. Returns the number of iterations done.
+    pub fn run(&mut self, lim: &Limits) -> u64 {
+        if let Some(f) = lim.on_improve {
+            f(self.best_cost, 0);
+        }
+        // Plain job shops get tabu search inside path relinking; everything else the iterated
+        // tabu search with elite restarts.
+        if self.use_relinking() {
+            self.run_relinking(lim);
+        } else {
+            self.run_restarts(lim);
+        }
+        if let Some(f) = lim.on_iters {
+            f(self.iters - self.reported);
+        }
+        self.iters
+    }
+
+    /// Path relinking needs a common machine assignment and the estimate-driven search.
+    fn use_relinking(&self) -> bool {
+        !self.exact && !self.flexible && self.inst.n >= 30
+    }
+
+    fn stall_limit(&self) -> u64 {
+        let n = self.inst.n as u64;
+        // Short walks pay off inside path relinking (measured on ft10/la24/la29/la38); the
+        // restart driver, used for flexible and calendar instances, keeps longer ones.
+        if self.exact {
+            200 + n / 2
+        } else if self.use_relinking() {
+            500 + 10 * n
+        } else {
+            2000 + 20 * n
+        }
+    }
+
+    fn should_stop(&self, lim: &Limits) -> bool {
+        if lim.target.is_some_and(|tg| self.best_cost <= tg)
+            || lim.max_iters.is_some_and(|m| self.iters >= m)
+        {
+            return true;
+        }
+        (self.exact || self.iters & 15 == 0)
+            && (lim.deadline.is_some_and(|d| Instant::now() >= d)
+                || lim.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+                || lim.stop.is_some_and(|c| c.load(Ordering::Relaxed)))
+    }
+
+    /// Iteration bookkeeping shared by the drivers.
+    fn tick(&mut self, lim: &Limits) {
+        self.iters += 1;
+        if self.iters - self.reported >= 1024 {
+            if let Some(f) = lim.on_iters {
+                f(self.iters - self.reported);
+            }
+            self.reported = self.iters;
+        }
+        self.titer += 1;
+        if self.titer > u32::MAX - 1_000_000 {
+            self.clear_tabu();
+        }
+    }
+
+    fn clear_tabu(&mut self) {
+        self.tabu.clear();
+        self.tabu_mach.iter_mut().for_each(|x| *x = 0);
+        self.titer = 1;
+    }
+
+    /// One tabu step; updates the thread's best. Returns (moved, improved the thread best).
+    fn step(&mut self, lim: &Limits) -> (bool, bool) {
+        let moved = if self.exact {
+            self.step_exact(48)
+        } else {
+            self.step_estimate()
+        };
+        if !moved {
+            return (false, false);
+        }
+        if self.record_best() {
+            if let Some(f) = lim.on_improve {
+                f(self.best_cost, self.iters);
+            }
+            return (true, true);
+        }
+        (true, false)
+    }
+
+    /// Iterated tabu search: after `stall_limit` steps without a new best, restart from the
+    /// best or an elite solution with a random kick.
+    fn run_restarts(&mut self, lim: &Limits) {
+        let stall_limit = self.stall_limit();
+        let mut stall = 0u64;
+        let mut fails = 0;
+        while !self.should_stop(lim) {
+            self.tick(lim);
+            let (moved, improved) = self.step(lim);
+            if !moved {
+                fails += 1;
+                if fails > 20 {
+                    break;
+                }
+                self.restart();
+                stall = 0;
+                continue;
+            }
+            fails = 0;
+            if improved {
+                stall = 0;
+                self.push_elite();
+            } else {
+                stall += 1;
+                if stall > stall_limit {
+                    self.push_elite();
+                    self.restart();
+                    stall = 0;
+                }
+            }
+        }
+    }
+
+    /// Tabu walk from the current solution until `stall_limit` steps without improving the
+    /// walk's own best; returns that best.
+    fn walk(&mut self, lim: &Limits, stall_limit: u64) -> (Cost, Sol) {
+        self.clear_tabu();
+        let mut best = (self.t.cost, self.sol.clone());
+        self.record_best();
+        let mut stall = 0;
+        while stall <= stall_limit && !self.should_stop(lim) {
+            self.tick(lim);
+            let (moved, _) = self.step(lim);
+            if !moved {
+                break;
+            }
+            if self.t.cost < best.0 {
+                best.0 = self.t.cost;
+                best.1.clone_from(&self.sol);
+                stall = 0;
+            } else {
+                stall += 1;
+            }
+        }
+        best
+    }
+
+    /// Path relinking over a small pool of tabu-improved solutions (after Peng, Lü & Cheng
+    /// 2015): walk from one elite solution towards another by swaps that copy the guide's
+    /// machine positions, stop part-way, improve the result by tabu search, and let it replace
+    /// the worst pool member if it is better and new.
+    fn run_relinking(&mut self, lim: &Limits) {
+        const POOL: usize = 8;
+        let stall_limit = self.stall_limit();
+        let mut pool: Vec<(Cost, Sol)> = Vec::new();
+        let first = self.walk(lim, stall_limit);
+        pool.push(first);
+        while pool.len() < POOL && !self.should_stop(lim) {
+            let s =
+                crate::dispatch::dispatch(self.inst, crate::dispatch::Rule::Random, &mut self.rng);
+            self.set_solution(s);
+            let w = self.walk(lim, stall_limit);
+            if !pool.iter().any(|p| p.1.seq == w.1.seq) {
+                pool.push(w);
+            }
+        }
+        let mut no_update = 0;
+        while !self.should_stop(lim) && pool.len() >= 2 {
+            let i = self.rng.below(pool.len());
+            let mut j = self.rng.below(pool.len() - 1);
+            if j >= i {
+                j += 1;
+            }
+            let child = self.relink(&pool[i].1, &pool[j].1);
+            self.set_solution(child);
+            let w = self.walk(lim, stall_limit);
+            let worst = (0..pool.len()).max_by_key(|&k| pool[k].0).unwrap_or(0);
+            if w.0 < pool[worst].0 && !pool.iter().any(|p| p.1.seq == w.1.seq) {
+                pool[worst] = w;
+                no_update = 0;
+            } else {
+                no_update += 1;
+            }
+            // A converged pool gets fresh blood: half of it re-seeded around the best.
+            if no_update > 2 * POOL {
+                no_update = 0;
+                pool.sort_by_key(|p| p.0);
+                for k in POOL / 2..pool.len() {
+                    self.set_solution(self.best.clone());
+                    let kicks = 4 + self.rng.below(12);
+                    self.kick(kicks);
+                    let w = self.walk(lim, stall_limit);
+                    pool[k] = w;
+                }
+            }
+        }
+    }
+
+    fn set_solution(&mut self, s: Sol) {
+        self.sol = s;
+        let ok = self.retime();
+        debug_assert!(ok);
+    }
+
+    /// Random critical moves (diversification).
+    fn kick(&mut self, kicks: usize) {
         for _ in 0..kicks {
             let Some(e) = self.makespan_op() else { return };
             self.trace(e);
@@ -866,83 +1076,45 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Run until a limit is hit. Returns the number of iterations done.
-    pub fn run(&mut self, lim: &Limits) -> u64 {
-        let n = self.inst.n as u64;
-        let stall_limit: u64 = if self.exact {
-            200 + n / 2
-        } else {
-            2000 + 20 * n
-        };
-        let max_cands = 48;
-        let mut stall = 0u64;
-        let mut since_report = 0u64;
-        let mut fails = 0;
-        if let Some(f) = lim.on_improve {
-            f(self.best_cost, 0);
+    /// A solution part-way from `from` towards `guide` (same machine assignment): repeatedly
+    /// swap into a random differing position the op the guide has there, skipping swaps that
+    /// would make a cycle; stop after a random 1/4..1/2 of the initial distance.
+    fn relink(&mut self, from: &Sol, guide: &Sol) -> Sol {
+        let mut cur = from.clone();
+        let mut diff: Vec<(u32, u32)> = Vec::new();
+        for k in 0..self.inst.m {
+            for (p, (&a, &b)) in cur.seq[k].iter().zip(&guide.seq[k]).enumerate() {
+                if a != b {
+                    diff.push((k as u32, p as u32));
+                }
+            }
         }
-        loop {
-            if lim.target.is_some_and(|tg| self.best_cost <= tg) {
-                break;
-            }
-            if lim.max_iters.is_some_and(|m| self.iters >= m) {
-                break;
-            }
-            if (self.exact || self.iters & 15 == 0)
-                && (lim.deadline.is_some_and(|d| Instant::now() >= d)
-                    || lim.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
-                    || lim.stop.is_some_and(|c| c.load(Ordering::Relaxed)))
-            {
-                break;
-            }
-            self.iters += 1;
-            since_report += 1;
-            if since_report >= 1024 {
-                if let Some(f) = lim.on_iters {
-                    f(since_report);
-                }
-                since_report = 0;
-            }
-            self.titer += 1;
-            if self.titer > u32::MAX - 1_000_000 {
-                self.tabu.clear();
-                self.tabu_mach.iter_mut().for_each(|x| *x = 0);
-                self.titer = 1;
-            }
-            let moved = if self.exact {
-                self.step_exact(max_cands)
-            } else {
-                self.step_estimate()
-            };
-            if !moved {
-                fails += 1;
-                if fails > 20 {
-                    break;
-                }
-                self.restart();
-                stall = 0;
+        let d0 = diff.len();
+        if d0 == 0 {
+            return cur;
+        }
+        let steps = d0 / 4 + self.rng.below(d0 / 4 + 1);
+        let mut t = Times::new(self.inst);
+        let mut done = 0;
+        while done < steps && !diff.is_empty() {
+            let di = self.rng.below(diff.len());
+            let (k, p) = diff.swap_remove(di);
+            let (k, p) = (k as usize, p as usize);
+            let g = guide.seq[k][p];
+            if cur.seq[k][p] == g {
                 continue;
             }
-            fails = 0;
-            if self.record_best() {
-                stall = 0;
-                self.push_elite();
-                if let Some(f) = lim.on_improve {
-                    f(self.best_cost, self.iters);
-                }
+            let q = cur.pos[g as usize] as usize;
+            cur.seq[k].swap(p, q);
+            cur.relink(k, p.min(q), p.max(q) + 1);
+            if t.forward(self.inst, &cur) {
+                done += 1;
             } else {
-                stall += 1;
-                if stall > stall_limit {
-                    self.push_elite();
-                    self.restart();
-                    stall = 0;
-                }
+                cur.seq[k].swap(p, q);
+                cur.relink(k, p.min(q), p.max(q) + 1);
             }
         }
-        if let Some(f) = lim.on_iters {
-            f(since_report);
-        }
-        self.iters
+        cur
     }
 }
 
