@@ -15,6 +15,9 @@ pub(crate) struct Timeline {
     /// Frozen operations on this machine: also removed from working time, and in addition no
     /// operation may span across one (they are not interrupted around a running job).
     hard: Vec<Interval>,
+    b_lo: Time,
+    width: Time,
+    bucket_first: Vec<u32>,
 }
 
 /// Sort and merge intervals, dropping empty ones.
@@ -119,12 +122,55 @@ impl Timeline {
             acc += i.len();
             cum_end.push(acc);
         }
+        // Bucket index over the finite part of the timeline: the first interval ending after
+        // each bucket's start, so a lookup is a division and a short scan instead of a binary
+        // search (the search loop calls `place` millions of times).
+        let finite: Vec<Time> = starts
+            .iter()
+            .chain(ends.iter())
+            .copied()
+            .filter(|t| t.abs() < INF / 2)
+            .collect();
+        let (b_lo, b_hi) = match (finite.iter().min(), finite.iter().max()) {
+            (Some(&a), Some(&b)) if b > a => (a, b),
+            _ => (0, 0),
+        };
+        let width = ((b_hi - b_lo) / (starts.len() as Time).max(1)).max(1);
+        let n_buckets = if b_hi > b_lo {
+            ((b_hi - b_lo) / width + 1) as usize
+        } else {
+            0
+        };
+        let mut bucket_first = Vec::with_capacity(n_buckets);
+        for b in 0..n_buckets {
+            let t = b_lo + b as Time * width;
+            bucket_first.push(ends.partition_point(|&e| e <= t) as u32);
+        }
         Timeline {
             starts,
             ends,
             cum_end,
             hard: normalise(hard),
+            b_lo,
+            width,
+            bucket_first,
         }
+    }
+
+    /// Index of the first interval ending after `t`.
+    #[inline]
+    fn first_after(&self, t: Time) -> usize {
+        if t >= self.b_lo {
+            let b = ((t - self.b_lo) / self.width) as usize;
+            if let Some(&f) = self.bucket_first.get(b) {
+                let mut i = f as usize;
+                while i < self.ends.len() && self.ends[i] <= t {
+                    i += 1;
+                }
+                return i;
+            }
+        }
+        self.ends.partition_point(|&e| e <= t)
     }
 
     /// Earliest `(start, end)` for `work` units of working time starting no earlier than `t`.
@@ -146,7 +192,7 @@ impl Timeline {
     }
 
     fn fit(&self, t: Time, work: Time) -> (Time, Time) {
-        let i = self.ends.partition_point(|&e| e <= t);
+        let i = self.first_after(t);
         if i == self.ends.len() {
             return (t, t + work);
         }
@@ -157,7 +203,14 @@ impl Timeline {
         // Working position (prefix-sum coordinates) where the work ends.
         let before_i = self.cum_end[i] - (self.ends[i] - self.starts[i]);
         let target = before_i + (s - self.starts[i]) + work;
-        let j = self.cum_end.partition_point(|&c| c < target);
+        // Usually the work ends a few intervals later: scan, then fall back to bisection.
+        let mut j = i + 1;
+        while j < self.cum_end.len() && j < i + 8 && self.cum_end[j] < target {
+            j += 1;
+        }
+        if j < self.cum_end.len() && self.cum_end[j] < target {
+            j = self.cum_end.partition_point(|&c| c < target);
+        }
         if j == self.cum_end.len() {
             let last = self.cum_end.len() - 1;
             return (s, self.ends[last] + (target - self.cum_end[last]));

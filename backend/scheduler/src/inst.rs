@@ -50,6 +50,8 @@ pub(crate) struct Inst {
     pub jsucc_free: Vec<u32>,
     /// Any cross-job precedence at all (lets the hot loops skip the CSR lookups).
     pub has_x: bool,
+    /// Ops that can end last: those without a non-frozen job successor.
+    pub sink_ops: Vec<u32>,
 }
 
 impl Inst {
@@ -364,7 +366,11 @@ impl Inst {
             })
             .collect();
         let has_x = !xpred.is_empty();
+        let sink_ops = (0..n as u32)
+            .filter(|&i| jsucc[i as usize] == NONE || fixed[jsucc[i as usize] as usize].is_some())
+            .collect();
         Ok(Inst {
+            sink_ops,
             frozen_flag,
             jsucc_free,
             has_x,

@@ -465,7 +465,13 @@ impl Times {
         stab: Option<&StabilityRef>,
         mach: &[u32],
     ) {
-        let mk = self.end.iter().copied().max().unwrap_or(0);
+        // Only ops without a non-frozen job successor can end last.
+        let mk = inst
+            .sink_ops
+            .iter()
+            .map(|&i| self.end[i as usize])
+            .max()
+            .unwrap_or(0);
         self.makespan = mk;
         let mut c = obj.cost(inst, &self.end, mk);
         if let Some(s) = stab {

@@ -1044,12 +1044,14 @@ impl<'a> Search<'a> {
             if no_update > 2 * POOL {
                 no_update = 0;
                 pool.sort_by_key(|p| p.0);
-                for k in POOL / 2..pool.len() {
+                let keep = POOL / 2;
+                pool.truncate(keep);
+                while pool.len() < POOL && !self.should_stop(lim) {
                     self.set_solution(self.best.clone());
                     let kicks = 4 + self.rng.below(12);
                     self.kick(kicks);
                     let w = self.walk(lim, stall_limit);
-                    pool[k] = w;
+                    pool.push(w);
                 }
             }
         }
