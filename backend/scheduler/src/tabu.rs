@@ -24,6 +24,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+/// Flexible instances: how many best-estimated moves are evaluated exactly per step.
+const RERANK: usize = 4;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Mv {
     /// Move the op at index `from` of machine `k` to index `to`.
@@ -555,6 +558,16 @@ impl<'a> Search<'a> {
             return false;
         }
         let best_mk = self.best_cost.primary;
+        // Flexible instances: the reassignment estimate only sees the path through the moved
+        // op, so the few best-estimated moves are re-ranked by their exact makespan.
+        if self.flexible && RERANK > 0 {
+            if let Some(ci) = self.pick_reranked(best_mk) {
+                let (_, mv, safe) = self.cands.swap_remove(ci);
+                if self.try_move(mv, safe) {
+                    return true;
+                }
+            }
+        }
         loop {
             // best admissible by estimate, random among ties
             let mut pick: Option<usize> = None;
@@ -593,7 +606,33 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Apply `mv` (with tabu bookkeeping) and retime; undo it if it made a cycle.
+    /// Among the `RERANK` best admissible candidates by estimate, the one with the best exact
+    /// cost (cyclic ones skipped).
+    fn pick_reranked(&mut self, best_mk: Time) -> Option<usize> {
+        let mut order: Vec<usize> = (0..self.cands.len())
+            .filter(|&ci| {
+                let (est, mv, _) = self.cands[ci];
+                est < best_mk || !self.is_tabu(mv)
+            })
+            .collect();
+        for x in (1..order.len()).rev() {
+            let y = self.rng.below(x + 1);
+            order.swap(x, y);
+        }
+        order.sort_by_key(|&ci| self.cands[ci].0);
+        order.truncate(RERANK);
+        let mut best: Option<(Cost, usize)> = None;
+        for ci in order {
+            let mv = self.cands[ci].1;
+            if let Some(c) = self.eval_exact(mv) {
+                if best.is_none_or(|b| c < b.0) {
+                    best = Some((c, ci));
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+
     /// Ops whose machine arcs a move changes, plus the op that gets a new machine predecessor.
     fn fill_touched(&self, mv: Mv, touched: &mut Vec<u32>) {
         touched.clear();
@@ -621,6 +660,7 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Apply `mv` (with tabu bookkeeping) and retime; undo it if it made a cycle.
     fn try_move(&mut self, mv: Mv, safe: bool) -> bool {
         let mut touched = std::mem::take(&mut self.touched);
         self.fill_touched(mv, &mut touched);
