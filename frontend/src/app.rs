@@ -1,0 +1,47 @@
+//! The app: contexts and the client-side routes. The server answers every non-API path with
+//! index.html, so every screen below is reachable by a deep link.
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    components::{errors::NotFoundPage, notice::provide_notices},
+    i18n::provide_i18n,
+    layouts::{board::BoardLayout, office::OfficeLayout, station::StationLayout},
+    pages::{
+        audit::AuditPage, board::BoardOverview, home::HomePage, login::LoginPage,
+        station::StationHome, users::UsersPage,
+    },
+    session::provide_session,
+};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = provide_i18n();
+    provide_session(i18n);
+    provide_notices();
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                // Tablet at a machine: operators sign in with badge and PIN.
+                <ParentRoute path=path!("/station/:machine_code") view=StationLayout>
+                    <Route path=path!("") view=StationHome/>
+                </ParentRoute>
+                // Wall screen: no sign-in, no input.
+                <ParentRoute path=path!("/board") view=BoardLayout>
+                    <Route path=path!("") view=BoardOverview/>
+                </ParentRoute>
+                // Desktop: everything else needs a signed-in user.
+                <ParentRoute path=path!("") view=OfficeLayout>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("users") view=UsersPage/>
+                    <Route path=path!("audit") view=AuditPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,237 @@
+//! Translations: zh-CN (the default) and English.
+//!
+//! Every user-visible string is a [`Key`]; each language module maps every key with an exhaustive
+//! `match`, so a missing translation is a compile error rather than a blank on a plant screen.
+//! Strings with values in them are functions here that `match` on the language, for the same
+//! reason. (leptos_i18n was considered; see frontend/README.md for why it is not used.)
+
+mod en;
+mod keys;
+mod zh_cn;
+
+pub use keys::Key;
+use leptos::prelude::*;
+use mes_api_types::{ErrorKind, Lang, audit::AuditAction, auth::Role};
+
+use crate::util;
+
+const STORAGE_KEY: &str = "mes.language";
+
+/// The text of `key` in `lang`.
+pub fn text(lang: Lang, key: Key) -> &'static str {
+    match lang {
+        Lang::ZhCn => zh_cn::text(key),
+        Lang::En => en::text(key),
+    }
+}
+
+/// The current UI language, provided at the root of the app.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The current language (tracked).
+    pub fn lang(self) -> Lang {
+        self.lang.get()
+    }
+
+    /// The current language without subscribing.
+    pub fn lang_untracked(self) -> Lang {
+        self.lang.get_untracked()
+    }
+
+    /// The text of `key` in the current language (tracked).
+    pub fn t(self, key: Key) -> &'static str {
+        text(self.lang.get(), key)
+    }
+
+    /// A reactive text for views and attributes: `{i18n.tr(Key::SignIn)}`.
+    pub fn tr(self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(key)
+    }
+
+    /// Switches the UI language on this device. Signed-in users also save it on the server:
+    /// see [`crate::session::Session::change_language`].
+    pub fn set(self, lang: Lang) {
+        if let Some(storage) = util::local_storage() {
+            // A full or disabled storage only loses the preference for the next visit.
+            let _ = storage.set_item(STORAGE_KEY, lang.tag());
+        }
+        self.lang.set(lang);
+    }
+}
+
+fn parse_tag(tag: &str) -> Option<Lang> {
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.tag().eq_ignore_ascii_case(tag))
+}
+
+/// Creates the language context: `?lang=` in the address (for wall boards set up once), else the
+/// language saved on this device, else zh-CN. Keeps `<html lang>` and the API client in step.
+pub fn provide_i18n() -> I18n {
+    let from_query = util::query_param("lang").and_then(|tag| parse_tag(&tag));
+    let saved = util::local_storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|tag| parse_tag(&tag));
+    let initial = from_query.or(saved).unwrap_or_default();
+    crate::api::set_language(initial);
+    let i18n = I18n {
+        lang: RwSignal::new(initial),
+    };
+    Effect::new(move |_| {
+        let lang = i18n.lang.get();
+        crate::api::set_language(lang);
+        if let Some(html) = util::document().document_element() {
+            let _ = html.set_attribute("lang", lang.tag());
+        }
+    });
+    provide_context(i18n);
+    i18n
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// The name a language is shown with in the switch: its own name, whatever the UI language.
+pub fn endonym(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "中文",
+        Lang::En => "English",
+    }
+}
+
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Admin => Key::RoleAdmin,
+        Role::Manager => Key::RoleManager,
+        Role::Planner => Key::RolePlanner,
+        Role::Supervisor => Key::RoleSupervisor,
+        Role::Quality => Key::RoleQuality,
+        Role::Maintenance => Key::RoleMaintenance,
+        Role::Operator => Key::RoleOperator,
+    }
+}
+
+pub fn action_key(action: AuditAction) -> Key {
+    match action {
+        AuditAction::Create => Key::AuditActionCreate,
+        AuditAction::Update => Key::AuditActionUpdate,
+        AuditAction::Delete => Key::AuditActionDelete,
+    }
+}
+
+/// The title shown above an API error of this kind.
+pub fn error_title_key(kind: ErrorKind) -> Key {
+    match kind {
+        ErrorKind::BadRequest => Key::ErrorBadRequest,
+        ErrorKind::Validation => Key::ErrorValidation,
+        ErrorKind::Unauthorized => Key::ErrorUnauthorized,
+        ErrorKind::Forbidden => Key::ErrorForbidden,
+        ErrorKind::NotFound => Key::ErrorNotFound,
+        ErrorKind::MethodNotAllowed => Key::ErrorMethodNotAllowed,
+        ErrorKind::Conflict => Key::ErrorConflict,
+        ErrorKind::PayloadTooLarge => Key::ErrorPayloadTooLarge,
+        ErrorKind::UnsupportedMediaType => Key::ErrorUnsupportedMediaType,
+        ErrorKind::Unprocessable => Key::ErrorUnprocessable,
+        ErrorKind::RateLimited => Key::ErrorRateLimited,
+        ErrorKind::Internal => Key::ErrorInternal,
+        ErrorKind::Unavailable => Key::ErrorUnavailable,
+    }
+}
+
+// Texts with values in them.
+
+pub fn welcome(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("欢迎，{name}"),
+        Lang::En => format!("Welcome, {name}"),
+    }
+}
+
+pub fn total_count(lang: Lang, total: i64) -> String {
+    match lang {
+        Lang::ZhCn => format!("共 {total} 条"),
+        Lang::En if total == 1 => "1 record".to_owned(),
+        Lang::En => format!("{total} records"),
+    }
+}
+
+pub fn page_number(lang: Lang, page: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("第 {page} 页"),
+        Lang::En => format!("Page {page}"),
+    }
+}
+
+pub fn updated_at(lang: Lang, time: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("更新于 {time}"),
+        Lang::En => format!("Updated {time}"),
+    }
+}
+
+pub fn edit_user_title(lang: Lang, username: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("编辑用户：{username}"),
+        Lang::En => format!("Edit user: {username}"),
+    }
+}
+
+pub fn user_created(lang: Lang, username: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("已创建用户 {username}。"),
+        Lang::En => format!("User {username} created."),
+    }
+}
+
+pub fn user_saved(lang: Lang, username: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("已保存用户 {username} 的更改。"),
+        Lang::En => format!("Changes to {username} saved."),
+    }
+}
+
+pub fn max_length(lang: Lang, max: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("最多 {max} 个字符。"),
+        Lang::En => format!("At most {max} characters."),
+    }
+}
+
+pub fn pin_length(lang: Lang, min: usize, max: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("PIN 须为 {min}–{max} 位数字。"),
+        Lang::En => format!("The PIN must be {min}–{max} digits."),
+    }
+}
+
+pub fn station_title(lang: Lang, machine_code: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("工位 {machine_code}"),
+        Lang::En => format!("Station {machine_code}"),
+    }
+}
+
+pub fn http_status(lang: Lang, status: u16) -> String {
+    match lang {
+        Lang::ZhCn => format!("HTTP 状态 {status}"),
+        Lang::En => format!("HTTP status {status}"),
+    }
+}
+
+/// "line 3, column B" in an error detail from an uploaded file.
+pub fn detail_position(lang: Lang, line: Option<u64>, column: Option<&str>) -> Option<String> {
+    match (lang, line, column) {
+        (_, None, None) => None,
+        (Lang::ZhCn, Some(l), Some(c)) => Some(format!("第 {l} 行，{c} 列")),
+        (Lang::ZhCn, Some(l), None) => Some(format!("第 {l} 行")),
+        (Lang::ZhCn, None, Some(c)) => Some(format!("{c} 列")),
+        (Lang::En, Some(l), Some(c)) => Some(format!("line {l}, column {c}")),
+        (Lang::En, Some(l), None) => Some(format!("line {l}")),
+        (Lang::En, None, Some(c)) => Some(format!("column {c}")),
+    }
+}
