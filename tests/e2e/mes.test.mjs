@@ -1,0 +1,295 @@
+// Browser test of the MES web app against a running `mes` with the demo data (`mes demo`).
+//
+//   MES_BASE_URL=http://127.0.0.1:8080 node --test mes.test.mjs
+//
+// Every scenario fails on any uncaught page error or console error: a broken WASM build, a
+// panic or a failed request shows up there first. The only console errors allowed are the
+// browser's own "Failed to load resource" lines for answers the app expects and handles:
+// 401 from `GET /api/v1/auth/me` (nobody signed in yet) and from a sign-in with a wrong password,
+// which a scenario provokes on purpose.
+
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+
+import { chromium } from "playwright-core";
+
+const BASE_URL = (process.env.MES_BASE_URL ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
+const MANAGER_USER = process.env.MES_DEMO_MANAGER_USER ?? "manager";
+const MANAGER_PASSWORD = process.env.MES_DEMO_MANAGER_PASSWORD ?? "manager123";
+const ADMIN_USER = process.env.MES_DEMO_ADMIN_USER ?? "admin";
+const ADMIN_PASSWORD = process.env.MES_DEMO_ADMIN_PASSWORD ?? "admin123";
+const BADGE = process.env.MES_DEMO_BADGE ?? "OP-0001";
+const PIN = process.env.MES_DEMO_PIN ?? "1234";
+const CHROMIUM = process.env.MES_CHROMIUM ?? "/usr/bin/chromium";
+const SCREENSHOTS =
+  process.env.MES_E2E_SCREENSHOTS ?? mkdtempSync(path.join(tmpdir(), "mes-e2e-screenshots-"));
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+/** @type {import("playwright-core").Browser} */
+let browser;
+
+before(async () => {
+  // Playwright starts the browser with a fresh temporary profile of its own.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  console.log(`# base URL ${BASE_URL}; screenshots in ${SCREENSHOTS}`);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/**
+ * A fresh context (own cookies and storage) and page, with every page error and unexpected
+ * console error collected. `allowed401` lists API paths whose 401 the scenario expects.
+ */
+async function openPage({ viewport, allowed401 = ["/api/v1/auth/me"] }) {
+  const context = await browser.newContext({ viewport, locale: "en-US" });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const url = message.location()?.url ?? "";
+    const expected =
+      /status of 401/.test(message.text()) &&
+      allowed401.some((p) => url.startsWith(`${BASE_URL}${p}`));
+    if (!expected) problems.push(`console error: ${message.text()} (${url})`);
+  });
+  page.on("response", (response) => {
+    const url = new URL(response.url());
+    if (response.status() >= 500) problems.push(`HTTP ${response.status()} from ${url.pathname}`);
+  });
+  return {
+    page,
+    problems,
+    async close() {
+      await context.close();
+      assert.deepEqual(problems, [], "no page or console errors");
+    },
+  };
+}
+
+async function shoot(page, name) {
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+async function htmlLang(page) {
+  return page.evaluate(() => document.documentElement.lang);
+}
+
+async function signIn(page, user, password) {
+  await page.getByLabel("用户名").fill(user);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: "登录", exact: true }).click();
+}
+
+describe("office", () => {
+  test("manager: sign in, zh-CN shell, switch to English, sign out", async () => {
+    const { page, close } = await openPage({
+      viewport: { width: 1366, height: 860 },
+      allowed401: ["/api/v1/auth/me", "/api/v1/auth/login"],
+    });
+    try {
+      // Signed out, the office sends you to the sign-in page, in Chinese by default.
+      await page.goto(`${BASE_URL}/`);
+      await page.waitForURL(/\/login/);
+      await page.getByRole("heading", { name: "登录" }).waitFor();
+      assert.equal(await htmlLang(page), "zh-CN");
+
+      // A wrong password: the server's message, in the UI's language.
+      await signIn(page, MANAGER_USER, `${MANAGER_PASSWORD}-wrong`);
+      const alert = page.locator(".login-card [role=alert]");
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /[\u4e00-\u9fff]/, "error message in Chinese");
+
+      await signIn(page, MANAGER_USER, MANAGER_PASSWORD);
+      await page.getByRole("navigation", { name: "主导航" }).waitFor();
+      const nav = page.locator("nav.sidenav");
+      await nav.getByText("工单", { exact: true }).waitFor();
+      await nav.getByText("审计", { exact: true }).waitFor({ state: "detached" });
+      assert.match(await page.getByRole("heading", { level: 1 }).innerText(), /欢迎/);
+      await page.getByText("正常", { exact: true }).first().waitFor();
+      assert.equal(await htmlLang(page), "zh-CN");
+      await shoot(page, "office-zh");
+
+      // English, saved for the user: it survives a reload.
+      try {
+        await page.getByRole("button", { name: "English" }).click();
+        await nav.getByText("Work orders", { exact: true }).waitFor();
+        assert.equal(await htmlLang(page), "en");
+        await page.waitForLoadState("networkidle");
+        await page.reload();
+        await page
+          .getByRole("navigation", { name: "Main navigation" })
+          .getByText("Work orders", { exact: true })
+          .waitFor();
+        assert.match(await page.getByRole("heading", { level: 1 }).innerText(), /Welcome/);
+        await shoot(page, "office-en");
+
+        // Pages the manager may not open say so, in the user's language.
+        await page.goto(`${BASE_URL}/users`);
+        await page.getByRole("heading", { name: "No permission" }).waitFor();
+        await page.goto(`${BASE_URL}/no-such-page`);
+        await page.getByRole("heading", { name: "Page not found" }).waitFor();
+        await page.getByRole("link", { name: "Back to the home page" }).click();
+        await page.getByRole("heading", { level: 1, name: /Welcome/ }).waitFor();
+      } finally {
+        // Leave the demo user as we found it, so the next run starts in Chinese again.
+        await page.getByRole("button", { name: "中文" }).click();
+        await page.getByRole("navigation", { name: "主导航" }).waitFor();
+        await page.waitForLoadState("networkidle");
+      }
+
+      await page.getByRole("button", { name: /王|manager/ }).click();
+      await page.getByRole("menuitem", { name: "退出登录" }).click();
+      await page.waitForURL(/\/login$/);
+      await page.getByRole("heading", { name: "登录" }).waitFor();
+    } finally {
+      await close();
+    }
+  });
+
+  test("admin: users, audit trail, expired session", async () => {
+    const { page, close } = await openPage({
+      viewport: { width: 1366, height: 860 },
+      allowed401: ["/api/v1/auth/me", "/api/v1/audit"],
+    });
+    try {
+      await page.goto(`${BASE_URL}/users`);
+      await page.waitForURL(/\/login\?next=%2Fusers/);
+      await signIn(page, ADMIN_USER, ADMIN_PASSWORD);
+      await page.waitForURL(/\/users$/);
+      await page.getByRole("heading", { name: "用户管理" }).waitFor();
+      await page.locator("table.table tbody tr").first().waitFor();
+
+      // Filters: searching for the demo manager finds exactly that row.
+      await page.getByLabel("搜索").fill(MANAGER_USER);
+      await page.locator("table.table tbody tr", { hasText: MANAGER_USER }).first().waitFor();
+
+      // Inline validation before any request, then a real create.
+      await page.getByRole("button", { name: "新建用户" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByRole("button", { name: "创建用户" }).click();
+      await dialog.getByText("此项为必填项。").first().waitFor();
+      await dialog.getByText("请至少选择一个角色。").waitFor();
+      const username = `e2e-${Date.now()}`;
+      await dialog.getByLabel("用户名").fill(username);
+      await dialog.getByLabel("初始密码").fill("e2e-password-1");
+      await dialog.getByLabel("质检员").check();
+      await dialog.getByRole("button", { name: "创建用户" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await page.getByRole("status").getByText(username).waitFor();
+
+      // The create is in the audit trail, with its values.
+      await page.getByRole("link", { name: "审计" }).click();
+      await page.getByRole("heading", { name: "审计日志" }).waitFor();
+      // Newest first: the first user created by the admin is ours.
+      await page.getByLabel("对象类型").fill("user");
+      await page.getByLabel("操作人").fill(ADMIN_USER);
+      await page.getByLabel("操作", { exact: true }).selectOption("create");
+      await Promise.all([
+        page.waitForResponse((r) => /\/api\/v1\/audit\?.*action=create/.test(r.url())),
+        page.getByRole("button", { name: "搜索" }).click(),
+      ]);
+      const entry = page.locator("table.audit-table > tbody").first();
+      await entry.getByRole("button", { name: "查看变更内容" }).click();
+      await entry.locator(".diff-table").getByText(username, { exact: true }).first().waitFor();
+      await shoot(page, "audit");
+
+      // The session ends behind the app's back: the next call answers 401 and the user is sent
+      // to sign in again, told why, and brought back afterwards.
+      await page.context().clearCookies();
+      await page.getByRole("button", { name: "刷新" }).click();
+      await page.waitForURL(/\/login\?next=%2Faudit&expired=1$/);
+      await page.getByText("登录已过期，请重新登录。").waitFor();
+      await signIn(page, ADMIN_USER, ADMIN_PASSWORD);
+      await page.waitForURL(/\/audit$/);
+      await page.getByRole("heading", { name: "审计日志" }).waitFor();
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("station", () => {
+  test("1024×768: badge and PIN sign-in, empty queue, sign-out", async () => {
+    const { page, close } = await openPage({ viewport: { width: 1024, height: 768 } });
+    try {
+      await page.goto(`${BASE_URL}/station/M-01`);
+      await page.locator(".station-code", { hasText: "M-01" }).waitFor();
+      await page.locator(".net-status.online").waitFor();
+      const badge = page.locator("#station-badge");
+      await badge.waitFor();
+      // Scan first: the badge field has the focus without a tap.
+      await page.waitForFunction(() => document.activeElement?.id === "station-badge");
+
+      // Touch targets of 48 px and more.
+      for (const button of await page.locator(".station button").all()) {
+        const box = await button.boundingBox();
+        assert.ok(box && box.height >= 48, `button ${await button.innerText()} is ${box?.height}px`);
+      }
+      await shoot(page, "station-sign-in");
+
+      // A keyboard-wedge scanner types the code and Enter; the PIN comes from the keypad.
+      await page.keyboard.type(BADGE);
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.activeElement?.id === "station-pin");
+      for (const digit of PIN) {
+        await page.locator(".keypad").getByRole("button", { name: digit, exact: true }).click();
+      }
+      await page.getByRole("button", { name: "登录", exact: true }).click();
+      await page.getByRole("heading", { name: "暂无排队的工作" }).waitFor();
+      await page.locator(".operator-chip").waitFor();
+      await shoot(page, "station-signed-in");
+
+      await page.getByRole("button", { name: "退出登录" }).click();
+      await page.getByRole("heading", { name: "刷工牌登录" }).waitFor();
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("board", () => {
+  test("1920×1080: dark, live clock and system status, no sign-in", async () => {
+    const { page, close } = await openPage({ viewport: { width: 1920, height: 1080 } });
+    try {
+      await page.goto(`${BASE_URL}/board`);
+      const board = page.locator(".board");
+      await board.waitFor();
+      await page.locator(".tile[data-state=good]").first().waitFor();
+      const background = await board.evaluate((el) => getComputedStyle(el).backgroundColor);
+      const [r, g, b] = background.match(/\d+/g).map(Number);
+      const luminance = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+      assert.ok(luminance < 0.15, `board background ${background} is dark`);
+      const clock = page.locator(".board-clock");
+      assert.match(await clock.innerText(), /^\d\d:\d\d:\d\d$/);
+      // It is live: the clock moves without a reload.
+      const first = await clock.innerText();
+      await page.waitForFunction((t) => document.querySelector(".board-clock")?.textContent !== t, first);
+      const box = await board.boundingBox();
+      assert.ok(box.width >= 1920 && box.height >= 1080, "fills the screen");
+      await shoot(page, "board");
+    } finally {
+      await close();
+    }
+  });
+});
