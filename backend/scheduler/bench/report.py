@@ -21,14 +21,15 @@ def gap(v, b):
 def suite_table(path, cpsat=None, title=""):
     d = json.load(open(path))
     cp = load_jsonl(cpsat) if cpsat else {}
-    head = "| instance | BKS | ours | gap % | ms |"
-    sep = "|---|---:|---:|---:|---:|"
+    head = "| instance | BKS | ours | gap % | best found ms | ms |"
+    sep = "|---|---:|---:|---:|---:|---:|"
     if cp:
         head += " CP-SAT | CP-SAT gap % |"
         sep += "---:|---:|"
     rows = [f"**{title}** (mean gap {d['mean_gap_percent']} %, limit {d['time_limit_ms']} ms)", "", head, sep]
     for r in d["instances"]:
-        line = f"| {r['instance']} | {r['bks']} | {r['makespan']} | {r['gap_percent']} | {r['elapsed_ms']} |"
+        line = (f"| {r['instance']} | {r['bks']} | {r['makespan']} | {r['gap_percent']} | "
+                f"{r.get('best_found_ms', '-')} | {r['elapsed_ms']} |")
         if cp:
             c = cp.get(r["instance"], {})
             line += f" {c.get('makespan', '-')} | {gap(c.get('makespan'), r['bks'])} |"

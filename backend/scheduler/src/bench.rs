@@ -5,7 +5,7 @@
 
 use crate::model::{Alternative, Job, Machine, Operation, Problem, Time};
 use crate::objective::Objective;
-use crate::solver::{SolveOptions, solve};
+use crate::solver::{SolveOptions, SolveStats, solve};
 use serde_json::{Value, json};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -325,6 +325,10 @@ fn read(path: &Path) -> Result<String, BenchError> {
 
 /// `jssp FILE`: solve a job-shop file; `{"instance","makespan","starts","elapsed_ms"}`.
 pub fn jssp(path: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
+    jssp_run(path, opts).map(|r| r.0)
+}
+
+fn jssp_run(path: &Path, opts: &BenchOptions) -> Result<(Value, SolveStats), BenchError> {
     let t0 = Instant::now();
     let inst = parse_jssp(&read(path)?).map_err(|e| err(format!("{}: {e}", path.display())))?;
     let res = solve(&inst.to_problem(), &opts.solve_options()).map_err(|e| err(e.to_string()))?;
@@ -335,16 +339,21 @@ pub fn jssp(path: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
         .iter()
         .map(|ops| ops.iter().map(|o| o.start).collect())
         .collect();
-    Ok(json!({
+    let v = json!({
         "instance": instance_name(path),
         "makespan": res.plan.makespan,
         "starts": starts,
         "elapsed_ms": t0.elapsed().as_millis() as u64,
-    }))
+    });
+    Ok((v, res.stats))
 }
 
 /// `fjsp FILE`: solve a Brandimarte file; machines in the output numbered as in the file.
 pub fn fjsp(path: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
+    fjsp_run(path, opts).map(|r| r.0)
+}
+
+fn fjsp_run(path: &Path, opts: &BenchOptions) -> Result<(Value, SolveStats), BenchError> {
     let t0 = Instant::now();
     let inst = parse_fjsp(&read(path)?).map_err(|e| err(format!("{}: {e}", path.display())))?;
     let res = solve(&inst.to_problem(), &opts.solve_options()).map_err(|e| err(e.to_string()))?;
@@ -359,12 +368,13 @@ pub fn fjsp(path: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
                 .collect()
         })
         .collect();
-    Ok(json!({
+    let v = json!({
         "instance": instance_name(path),
         "makespan": res.plan.makespan,
         "ops": ops,
         "elapsed_ms": t0.elapsed().as_millis() as u64,
-    }))
+    });
+    Ok((v, res.stats))
 }
 
 /// Best known value of an instance from a `bks.json` entry (`optimum`, else `ub`).
@@ -375,11 +385,10 @@ fn bks_value(entry: &Value) -> Option<i64> {
         .or_else(|| entry.get("ub").and_then(Value::as_i64))
 }
 
-fn suite(
-    dir: &Path,
-    opts: &BenchOptions,
-    run: fn(&Path, &BenchOptions) -> Result<Value, BenchError>,
-) -> Result<Value, BenchError> {
+/// One instance run: the printed object plus the solver's statistics.
+type RunOne = fn(&Path, &BenchOptions) -> Result<(Value, SolveStats), BenchError>;
+
+fn suite(dir: &Path, opts: &BenchOptions, run: RunOne) -> Result<Value, BenchError> {
     let bks: Value = match std::fs::read_to_string(dir.join("bks.json")) {
         Ok(s) => serde_json::from_str(&s).map_err(|e| err(format!("bks.json: {e}")))?,
         Err(_) => json!({}),
@@ -393,7 +402,7 @@ fn suite(
     let mut rows = Vec::new();
     let mut gaps = Vec::new();
     for f in &files {
-        let r = run(f, opts)?;
+        let (r, stats) = run(f, opts)?;
         let name = r["instance"].as_str().unwrap_or_default().to_string();
         let mk = r["makespan"].as_i64().unwrap_or(0);
         let best = bks.get(&name).and_then(bks_value);
@@ -407,6 +416,7 @@ fn suite(
             "bks": best,
             "gap_percent": gap.map(|g| (g * 100.0).round() / 100.0),
             "elapsed_ms": r["elapsed_ms"],
+            "best_found_ms": stats.best_found_ms,
         }));
     }
     let mean = if gaps.is_empty() {
@@ -423,12 +433,12 @@ fn suite(
 
 /// `jssp-suite DIR`: every `*.txt` in DIR, gap to `DIR/bks.json`.
 pub fn jssp_suite(dir: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
-    suite(dir, opts, jssp)
+    suite(dir, opts, jssp_run)
 }
 
 /// `fjsp-suite DIR`: every `*.txt` in DIR, gap to `DIR/bks.json`.
 pub fn fjsp_suite(dir: &Path, opts: &BenchOptions) -> Result<Value, BenchError> {
-    suite(dir, opts, fjsp)
+    suite(dir, opts, fjsp_run)
 }
 
 /// `plant`: plant-size timings (first feasible plan, quality after `quality_ms`, replan after
@@ -443,11 +453,12 @@ pub fn suite_table(v: &Value) -> String {
         String::from("| instance | BKS | makespan | gap % | ms |\n|---|---:|---:|---:|---:|\n");
     for r in v["instances"].as_array().into_iter().flatten() {
         s += &format!(
-            "| {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} |\n",
             r["instance"].as_str().unwrap_or(""),
             r["bks"],
             r["makespan"],
             r["gap_percent"],
+            r["best_found_ms"],
             r["elapsed_ms"]
         );
     }

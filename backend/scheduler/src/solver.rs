@@ -121,6 +121,8 @@ pub struct SolveStats {
     /// Time to the first feasible plan (dispatch rule), microseconds.
     pub first_feasible_us: u64,
     pub initial_cost: Cost,
+    /// When the returned plan's cost was first reached.
+    pub best_found_ms: u64,
     pub elapsed_ms: u64,
 }
 
@@ -328,6 +330,7 @@ pub(crate) fn solve_compiled(
     };
     let mut best_sol = starts[0].1.clone();
     let mut iterations = 0;
+    let mut best_found_ms = t0.elapsed().as_millis() as u64;
     if searching {
         let target = if stab.is_none() {
             let lb = makespan_lower_bound(inst);
@@ -348,11 +351,16 @@ pub(crate) fn solve_compiled(
         // With a wall-clock limit a thread that proves optimality stops the others; in pure
         // work-budget mode threads never look at each other, so the result is reproducible.
         let stop = AtomicBool::new(false);
+        let best_seen = Mutex::new((initial_cost, t0.elapsed()));
         let share_stop = deadline.is_some();
         let progress = options.progress.clone();
         let on_improve = |c: Cost, _it: u64| {
             if let Some(p) = &progress {
                 p.offer(c);
+            }
+            let mut b = best_seen.lock().unwrap_or_else(|e| e.into_inner());
+            if c < b.0 {
+                *b = (c, t0.elapsed());
             }
             if share_stop && target.is_some_and(|t| c <= t) {
                 stop.store(true, Ordering::Relaxed);
@@ -409,6 +417,11 @@ pub(crate) fn solve_compiled(
             }
         }
         let (bc, bi) = best.expect("at least one thread");
+        best_found_ms = best_seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .as_millis() as u64;
         if bc <= initial_cost {
             best_sol = results[bi].1.clone();
         }
@@ -429,6 +442,7 @@ pub(crate) fn solve_compiled(
             threads,
             first_feasible_us,
             initial_cost,
+            best_found_ms,
             elapsed_ms: t0.elapsed().as_millis() as u64,
         },
     };

@@ -560,12 +560,13 @@ impl<'a> Search<'a> {
         let best_mk = self.best_cost.primary;
         // Flexible instances: the reassignment estimate only sees the path through the moved
         // op, so the few best-estimated moves are re-ranked by their exact makespan.
-        if self.flexible && RERANK > 0 {
-            if let Some(ci) = self.pick_reranked(best_mk) {
-                let (_, mv, safe) = self.cands.swap_remove(ci);
-                if self.try_move(mv, safe) {
-                    return true;
-                }
+        if self.flexible
+            && RERANK > 0
+            && let Some(ci) = self.pick_reranked(best_mk)
+        {
+            let (_, mv, safe) = self.cands.swap_remove(ci);
+            if self.try_move(mv, safe) {
+                return true;
             }
         }
         loop {
@@ -624,10 +625,10 @@ impl<'a> Search<'a> {
         let mut best: Option<(Cost, usize)> = None;
         for ci in order {
             let mv = self.cands[ci].1;
-            if let Some(c) = self.eval_exact(mv) {
-                if best.is_none_or(|b| c < b.0) {
-                    best = Some((c, ci));
-                }
+            if let Some(c) = self.eval_exact(mv)
+                && best.is_none_or(|b| c < b.0)
+            {
+                best = Some((c, ci));
             }
         }
         best.map(|b| b.1)
