@@ -373,6 +373,8 @@ impl Times {
             }
         }
         if tails {
+            // Tails are plain sums (no calendar lookups): recomputing them all before the
+            // slice measured faster than dirty tracking.
             for idx in (0..=hi).rev() {
                 let i = self.order[idx] as usize;
                 self.tail_op(inst, sol, i);

@@ -119,6 +119,7 @@ pub(crate) struct Search<'a> {
     exact_cands: Vec<Mv>,
     seg: Vec<(u32, Time)>,
     touched: Vec<u32>,
+    shifts: Vec<(u32, u32, u32)>,
     order_buf: Vec<u32>,
     log: Vec<crate::sol::Saved>,
     flexible: bool,
@@ -170,6 +171,7 @@ impl<'a> Search<'a> {
             exact_cands: Vec::new(),
             seg: Vec::new(),
             touched: Vec::new(),
+            shifts: Vec::new(),
             order_buf: Vec::new(),
             log: Vec::new(),
             flexible,
@@ -452,13 +454,15 @@ impl<'a> Search<'a> {
     /// Generate estimate-ranked candidates from the current path into `self.cands`.
     fn estimate_candidates(&mut self) {
         self.cands.clear();
-        let mut shifts = Vec::new();
+        let mut shifts = std::mem::take(&mut self.shifts);
+        shifts.clear();
         self.block_moves(&mut shifts);
-        for (k, from, to) in shifts {
+        for &(k, from, to) in &shifts {
             let est = self.estimate_shift(k as usize, from as usize, to as usize);
             let safe = self.shift_safe(k as usize, from as usize, to as usize);
             self.cands.push((est, Mv::Shift { k, from, to }, safe));
         }
+        self.shifts = shifts;
         if self.flexible {
             for pi in 0..self.path.len() {
                 let v = self.path[pi] as usize;
@@ -525,26 +529,29 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Pick the makespan-critical end op (random among ties).
+    /// Pick the makespan-critical end op (random among ties). Only ops without a non-frozen
+    /// job successor can end last, so those are scanned.
     fn makespan_op(&mut self) -> Option<usize> {
-        let mk = self.t.order.iter().map(|&i| self.t.end[i as usize]).max()?;
+        let inst = self.inst;
+        let t = &self.t;
+        let mk = inst
+            .sink_ops
+            .iter()
+            .filter(|&&i| !inst.frozen_flag[i as usize])
+            .map(|&i| t.end[i as usize])
+            .max()?;
         let mut pick = None;
         let mut c = 0;
-        for &i in &self.t.order {
-            if self.t.end[i as usize] == mk && self.sol.msucc[i as usize] == NONE {
+        for &i in &inst.sink_ops {
+            let i = i as usize;
+            if !inst.frozen_flag[i] && t.end[i] == mk {
                 c += 1;
                 if self.rng.below(c) == 0 {
-                    pick = Some(i as usize);
+                    pick = Some(i);
                 }
             }
         }
-        pick.or_else(|| {
-            self.t
-                .order
-                .iter()
-                .find(|&&i| self.t.end[i as usize] == mk)
-                .map(|&i| i as usize)
-        })
+        pick
     }
 
     /// One estimate-mode step. Returns false if no move was possible.
@@ -642,8 +649,12 @@ impl<'a> Search<'a> {
                 let seq = &self.sol.seq[k as usize];
                 let (lo, hi) = if from < to { (from, to) } else { (to, from) };
                 touched.extend_from_slice(&seq[lo as usize..=hi as usize]);
+                // new machine predecessor (head) / successor (tail) at the edges
                 if (hi as usize) + 1 < seq.len() {
                     touched.push(seq[hi as usize + 1]);
+                }
+                if lo > 0 {
+                    touched.push(seq[lo as usize - 1]);
                 }
             }
             Mv::Reassign { op, alt, to } => {
