@@ -187,6 +187,12 @@ impl Config {
         {
             return Err("configuration error: login_limit values must be at least 1".into());
         }
+        if crate::plant::calendar::parse_tz(&self.timezone).is_none() {
+            return Err(format!(
+                "configuration error: timezone `{}` is not an IANA time zone (example: Asia/Shanghai)",
+                self.timezone
+            ));
+        }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(format!(
                 "configuration error: log.format must be `text` or `json`, not `{}`",
@@ -243,6 +249,16 @@ mod tests {
                 serde_json::to_value(Config::default()).unwrap(),
                 "mes.example.toml shows the defaults"
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn timezone_must_be_an_iana_zone() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("mes.toml", "timezone = \"Mars/Olympus\"\n")?;
+            let err = Config::load(None).expect_err("unknown zone is an error");
+            assert!(err.contains("Mars/Olympus"), "{err}");
             Ok(())
         });
     }

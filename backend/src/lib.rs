@@ -9,10 +9,12 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod plant;
 pub mod state;
 pub mod system;
 pub mod telemetry;
 pub mod users;
+pub mod validate;
 
 use std::{net::TcpListener, time::Duration};
 
@@ -32,6 +34,7 @@ pub fn api() -> Api {
     auth::routes::routes(&mut api);
     users::routes::routes(&mut api);
     audit::routes::routes(&mut api);
+    plant::routes::routes(&mut api);
     api
 }
 
