@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod plant;
+pub mod products;
 pub mod state;
 pub mod system;
 pub mod telemetry;
@@ -35,6 +36,7 @@ pub fn api() -> Api {
     users::routes::routes(&mut api);
     audit::routes::routes(&mut api);
     plant::routes::routes(&mut api);
+    products::routes::routes(&mut api);
     api
 }
 
