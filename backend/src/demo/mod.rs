@@ -2,6 +2,8 @@
 //! already is left as it is. Each domain fills its own part (users here; the plant model and
 //! products, then work orders, in their modules), in that order.
 
+pub mod plant;
+
 use mes_api_types::{
     Lang,
     auth::{NewUser, Role},
@@ -137,5 +139,6 @@ pub fn fill(db: &Db) -> AppResult<Vec<DemoLogin>> {
                 .join(","),
         });
     }
+    plant::fill_plant(&mut conn, &actor)?;
     Ok(logins)
 }
