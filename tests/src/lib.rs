@@ -93,6 +93,13 @@ impl TestApp {
         .await
     }
 
+    /// A SQLite app with a configuration of the test's own (upload limit, time zone …).
+    pub async fn sqlite_with(config: Config) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("mes.sqlite3").display());
+        TestApp::start(url, Isolation::Sqlite(dir), config).await
+    }
+
     async fn start(database_url: String, isolation: Isolation, mut config: Config) -> TestApp {
         config.database_url = database_url.clone();
         config.pool_size = Some(4);
@@ -192,6 +199,8 @@ pub struct Response {
     pub headers: reqwest::header::HeaderMap,
     pub body: Value,
     pub text: String,
+    /// The body as received (downloads).
+    pub bytes: Vec<u8>,
 }
 
 impl Client {
@@ -247,6 +256,18 @@ impl Client {
         self.request(reqwest::Method::GET, path, None).await
     }
 
+    /// A GET with extra request headers (conditional requests …).
+    pub async fn get_with_headers(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut req = self
+            .http
+            .get(format!("{}{}", self.base_url, path))
+            .header("Accept-Language", self.lang);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        Response::read(req.send().await.expect("request sent")).await
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> Response {
         self.request(reqwest::Method::POST, path, Some(body)).await
     }
@@ -268,13 +289,15 @@ impl Response {
     async fn read(res: reqwest::Response) -> Response {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
-        let text = res.text().await.unwrap_or_default();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let bytes = res.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Response {
             status,
             headers,
             body,
             text,
+            bytes,
         }
     }
 

@@ -169,6 +169,47 @@ fn demo_fills_a_plant_and_is_repeatable() {
     assert!(again.status.success(), "{}", stderr(&again));
 }
 
+/// `mes demo` builds the promised plant: counted through the API of the real binary.
+#[test]
+fn demo_plant_has_the_promised_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(&dir);
+    for _ in 0..2 {
+        let out = mes(&["demo", "--database", &db]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let server = ServerProcess::start(&db, &[]);
+    let rt = actix_web::rt::System::new();
+    rt.block_on(async {
+        let client = mes_tests::Client::new(&server.base_url);
+        client
+            .post(
+                "/api/v1/auth/login",
+                &serde_json::json!({"username": "planner", "password": "planner123"}),
+            )
+            .await
+            .assert_status(200);
+        for (path, total) in [
+            ("/api/v1/calendars", 3),
+            ("/api/v1/work-centers", 5),
+            ("/api/v1/machines", 25),
+            ("/api/v1/stations", 26),
+            ("/api/v1/products", 40),
+            ("/api/v1/products?kind=finished", 10),
+            ("/api/v1/boms?status=active", 25),
+            ("/api/v1/routings?status=active", 25),
+            ("/api/v1/defect-reasons", 11),
+            ("/api/v1/downtime-reasons", 11),
+        ] {
+            let res = client.get(path).await;
+            res.assert_status(200);
+            assert_eq!(res.body["total"], total, "{path}");
+        }
+        let station = client.get("/api/v1/stations/by-code/T-CNC-01").await;
+        assert_eq!(station.body["machine_code"], "CNC-01");
+    });
+}
+
 #[test]
 fn backup_makes_a_usable_copy() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,5 +8,7 @@ mod cli;
 mod e2e;
 mod errors;
 mod migrations;
+mod plant;
+mod products;
 mod system;
 mod users;
