@@ -204,6 +204,8 @@ impl Config {
 }
 
 #[cfg(test)]
+// figment::Jail's closures must return its (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

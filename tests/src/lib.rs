@@ -48,11 +48,11 @@ enum Isolation {
 
 impl Drop for Isolation {
     fn drop(&mut self) {
-        if let Isolation::Postgres { admin_url, schema } = self {
-            if let Ok(mut conn) = PgConnection::establish(admin_url) {
-                let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                    .execute(&mut conn);
-            }
+        if let Isolation::Postgres { admin_url, schema } = self
+            && let Ok(mut conn) = PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                .execute(&mut conn);
         }
     }
 }

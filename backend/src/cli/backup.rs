@@ -15,10 +15,10 @@ pub fn run(url: &str, target: &Path) -> Result<(), String> {
         ));
     }
     let db = DbTarget::parse(url)?;
-    if let DbTarget::Sqlite(path) = &db {
-        if !path.exists() {
-            return Err(format!("there is no SQLite database at {}", path.display()));
-        }
+    if let DbTarget::Sqlite(path) = &db
+        && !path.exists()
+    {
+        return Err(format!("there is no SQLite database at {}", path.display()));
     }
     match db.connect()? {
         DbConnection::Sqlite(mut conn) => {

@@ -136,8 +136,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("demo data: {}", e.body(Default::default()).message))?;
             println!("Demo plant ready. Sign in with:");
             println!(
-                "  {:<12} {:<14} {:<14} {}",
-                "user", "password", "badge / PIN", "roles"
+                "  {:<12} {:<14} {:<14} roles",
+                "user", "password", "badge / PIN"
             );
             for l in logins {
                 println!(

@@ -147,10 +147,10 @@ pub fn create_user(conn: &mut DbConnection, actor: &Actor, new: NewUser) -> AppR
         if queries::find_by_username(conn, &username)?.is_some() {
             return Err(taken("username"));
         }
-        if let Some(b) = &badge {
-            if queries::find_by_badge(conn, b)?.is_some() {
-                return Err(taken("badge_code"));
-            }
+        if let Some(b) = &badge
+            && queries::find_by_badge(conn, b)?.is_some()
+        {
+            return Err(taken("badge_code"));
         }
         let at = now();
         let id = queries::insert(
@@ -211,10 +211,10 @@ pub fn update_user(
     if let Some(pin) = update.pin.as_deref().filter(|p| !p.is_empty()) {
         check_pin(pin, &mut errors);
     }
-    if let Some(pw) = &update.password {
-        if let Err(AppError::Validation(mut d)) = validate_password("password", pw) {
-            errors.append(&mut d);
-        }
+    if let Some(pw) = &update.password
+        && let Err(AppError::Validation(mut d)) = validate_password("password", pw)
+    {
+        errors.append(&mut d);
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -231,10 +231,10 @@ pub fn update_user(
                 "The last active admin cannot be disabled or lose the admin role"
             )));
         }
-        if let Some(b) = badge.as_deref().filter(|b| !b.is_empty()) {
-            if queries::find_by_badge(conn, b)?.is_some_and(|u| u.id != id) {
-                return Err(taken("badge_code"));
-            }
+        if let Some(b) = badge.as_deref().filter(|b| !b.is_empty())
+            && queries::find_by_badge(conn, b)?.is_some_and(|u| u.id != id)
+        {
+            return Err(taken("badge_code"));
         }
         let changes = UserChanges {
             display_name: update.display_name.as_ref().map(|n| n.trim().to_owned()),
