@@ -528,3 +528,19 @@ async fn oversized_attachments_are_refused() {
         .await
         .assert_status(201);
 }
+
+both_backends! {
+    async fn the_database_keeps_one_active_version_per_product(app: TestApp) {
+        use diesel::connection::SimpleConnection;
+        let admin = app.admin().await;
+        let fg = product(&admin, "FG", "finished").await;
+        let rm = product(&admin, "RM", "raw").await;
+        let v1 = create(&admin, "/api/v1/boms", json!({"product_id": fg, "lines": [line(rm, 1.0, 0.0)]})).await;
+        admin.post(&format!("/api/v1/boms/{}/activate", v1["id"]), &json!({})).await.assert_status(200);
+        let v2 = create(&admin, "/api/v1/boms", json!({"product_id": fg, "lines": [line(rm, 2.0, 0.0)]})).await;
+        // What two racing activations would leave behind is refused by the database itself.
+        let mut conn = app.db.get().unwrap();
+        let sneak = format!("UPDATE boms SET status = 'active' WHERE id = {}", v2["id"]);
+        assert!(conn.batch_execute(&sneak).is_err());
+    }
+}

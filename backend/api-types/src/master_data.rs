@@ -193,7 +193,8 @@ pub struct CalendarInput {
 pub struct WorkingInterval {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    /// The shift it belongs to, or `overtime`.
+    /// The shift it belongs to, or `overtime`; `always` when the machine has no calendar at all
+    /// (neither its own nor its work centre's) and so is available the whole range.
     pub shift: String,
 }
 

@@ -332,6 +332,18 @@ fn product_for_version(
     Ok(product)
 }
 
+/// Another version of the product became active while this activation ran (the database
+/// keeps one active version per product).
+fn raced(e: diesel::result::Error) -> AppError {
+    match AppError::from(e) {
+        AppError::Conflict(_) => AppError::Conflict(text!(
+            "同时有另一个版本被设为有效，请刷新后重试",
+            "Another version was activated at the same time; reload and try again"
+        )),
+        other => other,
+    }
+}
+
 fn same_product(existing: &VersionRow, requested: ProductId) -> AppResult<()> {
     if existing.product_id != requested.0 {
         return Err(AppError::invalid(
@@ -623,7 +635,7 @@ pub fn activate_bom(conn: &mut DbConnection, actor: &Actor, id: i64) -> AppResul
             let prev_after = load_bom(conn, previous.id)?;
             audit::updated(conn, actor, "bom", previous.id, &prev_before, &prev_after)?;
         }
-        queries::set_bom_status(conn, id, VersionStatus::Active, at)?;
+        queries::set_bom_status(conn, id, VersionStatus::Active, at).map_err(raced)?;
         let after = load_bom(conn, id)?;
         audit::updated(conn, actor, "bom", id, &before, &after)?;
         Ok(after)
@@ -1027,7 +1039,7 @@ pub fn activate_routing(conn: &mut DbConnection, actor: &Actor, id: i64) -> AppR
                 &prev_after,
             )?;
         }
-        queries::set_routing_status(conn, id, VersionStatus::Active, at)?;
+        queries::set_routing_status(conn, id, VersionStatus::Active, at).map_err(raced)?;
         let after = load_routing(conn, id)?;
         audit::updated(conn, actor, "routing", id, &before, &after)?;
         Ok(after)

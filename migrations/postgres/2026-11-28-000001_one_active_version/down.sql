@@ -1,0 +1,2 @@
+DROP INDEX routings_one_active;
+DROP INDEX boms_one_active;
