@@ -363,6 +363,13 @@ both_backends! {
             }
         }
         assert_eq!(seen, ["D01", "D02", "D03", "D04"]);
+        // A cursor whose row is gone cannot say where to continue.
+        let first = admin.get("/api/v1/defect-reasons?limit=1").await;
+        let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+        admin.delete(&format!("/api/v1/defect-reasons/{cursor}")).await.assert_status(204);
+        let stale = admin.get(&format!("/api/v1/defect-reasons?limit=1&cursor={cursor}")).await;
+        stale.assert_status(400);
+        assert_eq!(fields(&stale), ["cursor"]);
 
         let dt = admin.post("/api/v1/downtime-reasons", &json!({"code": "DT01", "name_zh": "换型", "name_en": "Changeover", "planned": true})).await;
         dt.assert_status(201);
@@ -377,7 +384,7 @@ both_backends! {
         put.assert_status(200);
         assert_eq!(put.body["active"], false);
         assert_eq!(admin.get("/api/v1/downtime-reasons?active=true").await.body["total"], 0);
-        assert_eq!(admin.get("/api/v1/defect-reasons?q=tolerance").await.body["total"], 4);
+        assert_eq!(admin.get("/api/v1/defect-reasons?q=tolerance").await.body["total"], 3);
 
         // Quality keeps defect reasons, maintenance keeps downtime reasons; operators only read.
         let quality = app.signed_in("quality-user", &[Role::Quality]).await;
@@ -389,7 +396,7 @@ both_backends! {
         maintenance.post("/api/v1/downtime-reasons", &reason).await.assert_status(201);
         maintenance.post("/api/v1/defect-reasons", &json!({"code": "X2", "name_zh": "其他", "name_en": "Other"})).await.assert_status(403);
         operator.post("/api/v1/defect-reasons", &json!({"code": "X3", "name_zh": "其他", "name_en": "Other"})).await.assert_status(403);
-        assert_eq!(operator.get("/api/v1/defect-reasons").await.body["total"], 5);
+        assert_eq!(operator.get("/api/v1/defect-reasons").await.body["total"], 4);
 
         admin.delete(&format!("/api/v1/downtime-reasons/{id}")).await.assert_status(204);
         admin.delete(&format!("/api/v1/downtime-reasons/{id}")).await.assert_status(404);

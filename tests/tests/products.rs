@@ -424,11 +424,17 @@ both_backends! {
         let file = res.body["id"].as_i64().unwrap();
         let pdf = upload("sop.pdf", "application/pdf; charset=binary", b"%PDF-1.7\n1 0 obj\n".to_vec()).await;
         pdf.assert_status(201);
+        let svg = upload("a.svg", "image/svg+xml", br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec()).await;
+        svg.assert_status(201);
+        let svg_get = admin.get(&format!("/api/v1/attachments/{}", svg.body["id"])).await;
+        assert!(svg_get.headers["content-security-policy"].to_str().unwrap().contains("sandbox"));
+        admin.delete(&format!("/api/v1/attachments/{}", svg.body["id"])).await.assert_status(204);
 
         let got = admin.get(&format!("/api/v1/attachments/{file}")).await;
         got.assert_status(200);
         assert_eq!(got.bytes, PNG);
         assert_eq!(got.headers["content-type"], "image/png");
+        assert!(got.headers.get("content-security-policy").is_none());
         assert!(got.headers["content-disposition"].to_str().unwrap().starts_with("inline;"));
         let etag = got.headers["etag"].to_str().unwrap().to_owned();
         assert_eq!(etag.len(), 66, "a quoted sha256");
@@ -482,7 +488,7 @@ both_backends! {
         operator.get(&format!("/api/v1/attachments/{file}")).await.assert_status(200);
         operator.delete(&format!("/api/v1/attachments/{file}")).await.assert_status(403);
         let trail = admin.get("/api/v1/audit?entity=attachment").await;
-        assert_eq!(trail.body["total"], 3, "two uploads and one delete");
+        assert_eq!(trail.body["total"], 5, "three uploads and two deletes");
     }
 }
 

@@ -643,20 +643,15 @@ pub fn reason_id_by_code(
     }
 }
 
-/// Ordered by `position`, then id; `after` is the id of the last row of the previous page.
+/// Ordered by `position`, then id; `after` is the (position, id) of the last row already seen.
 pub fn list_reasons(
     conn: &mut DbConnection,
     list: ReasonList,
     filter: &ReasonFilter,
-    after: Option<i64>,
+    after: Option<(i32, i64)>,
     fetch: i64,
 ) -> QueryResult<(Vec<ReasonRow>, i64)> {
     let pattern = search(&filter.q);
-    // The keyset continues after the cursor row's (position, id).
-    let after = match after {
-        Some(id) => find_reason(conn, list, id)?.map(|r| (r.position, r.id)),
-        None => None,
-    };
     macro_rules! run {
         ($t:ident, $row:ty) => {{
             let filtered = || {

@@ -792,10 +792,10 @@ pub fn load_machine(conn: &mut DbConnection, id: i64) -> AppResult<Machine> {
 
 pub fn machine_by_code(conn: &mut DbConnection, code: &str) -> AppResult<Machine> {
     let code = code.trim();
-    let row = queries::find_machine_by_code(conn, code)?.ok_or_else(|| {
-        AppError::NotFound(text!("设备 {code} 不存在", "Machine {code} does not exist"))
-    })?;
-    Ok(machines_to_api(conn, &[row])?.remove(0))
+    let not_found =
+        || AppError::NotFound(text!("设备 {code} 不存在", "Machine {code} does not exist"));
+    let row = queries::find_machine_by_code(conn, code)?.ok_or_else(not_found)?;
+    machines_to_api(conn, &[row])?.pop().ok_or_else(not_found)
 }
 
 pub fn list_machines(
@@ -932,10 +932,10 @@ pub fn load_station(conn: &mut DbConnection, id: i64) -> AppResult<Station> {
 
 pub fn station_by_code(conn: &mut DbConnection, code: &str) -> AppResult<Station> {
     let code = code.trim();
-    let row = queries::find_station_by_code(conn, code)?.ok_or_else(|| {
-        AppError::NotFound(text!("工位 {code} 不存在", "Station {code} does not exist"))
-    })?;
-    Ok(stations_to_api(conn, &[row])?.remove(0))
+    let not_found =
+        || AppError::NotFound(text!("工位 {code} 不存在", "Station {code} does not exist"));
+    let row = queries::find_station_by_code(conn, code)?.ok_or_else(not_found)?;
+    stations_to_api(conn, &[row])?.pop().ok_or_else(not_found)
 }
 
 pub fn list_stations(
@@ -1083,7 +1083,24 @@ pub fn list_reasons(
     filter: ReasonFilter,
     page: PageRequest,
 ) -> AppResult<Page<Reason>> {
-    let (rows, total) = queries::list_reasons(conn, list, &filter, page.after, page.fetch())?;
+    // The list is ordered by (position, id); the cursor is the id of the last row seen.
+    let after = match page.after {
+        Some(id) => Some(
+            queries::find_reason(conn, list, id)?
+                .map(|r| (r.position, r.id))
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "cursor",
+                        text!(
+                            "cursor 已失效（该行已删除），请从第一页重新开始",
+                            "The cursor is no longer valid (its row was deleted); start from the first page"
+                        ),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let (rows, total) = queries::list_reasons(conn, list, &filter, after, page.fetch())?;
     let items = rows.iter().map(ReasonRow::to_api).collect();
     Ok(page_of(page, items, total, |r: &Reason| r.id.0))
 }

@@ -548,12 +548,15 @@ pub async fn get_attachment(
     };
     response
         .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        // An SVG opened on its own must not run scripts in the app's origin.
-        .insert_header((
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"));
+    if meta.content_type == "image/svg+xml" {
+        // An SVG opened on its own must not run scripts in the app's origin. (Not for PDFs:
+        // browsers' PDF viewers refuse to run in a sandboxed document.)
+        response.insert_header((
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
         ));
+    }
     if matches {
         return Ok(response.finish());
     }

@@ -91,10 +91,10 @@ pub fn load_product(conn: &mut DbConnection, id: i64) -> AppResult<Product> {
 
 pub fn product_by_code(conn: &mut DbConnection, code: &str) -> AppResult<Product> {
     let code = code.trim();
-    let row = queries::find_product_by_code(conn, code)?.ok_or_else(|| {
-        AppError::NotFound(text!("产品 {code} 不存在", "Product {code} does not exist"))
-    })?;
-    Ok(products_to_api(conn, &[row])?.remove(0))
+    let not_found =
+        || AppError::NotFound(text!("产品 {code} 不存在", "Product {code} does not exist"));
+    let row = queries::find_product_by_code(conn, code)?.ok_or_else(not_found)?;
+    products_to_api(conn, &[row])?.pop().ok_or_else(not_found)
 }
 
 pub fn list_products(
@@ -622,7 +622,11 @@ pub fn activate_bom(conn: &mut DbConnection, actor: &Actor, id: i64) -> AppResul
         }
         let components: Vec<i64> = before.lines.iter().map(|l| l.component_id.0).collect();
         if let Some((i, _)) = cyclic_lines(conn, before.product_id.0, &components)?.first() {
-            let component = before.lines[*i].component_code.clone();
+            let component = before
+                .lines
+                .get(*i)
+                .map(|l| l.component_code.clone())
+                .unwrap_or_default();
             return Err(AppError::Conflict(cycle_message(
                 &component,
                 &before.product_code,
