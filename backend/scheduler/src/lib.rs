@@ -97,7 +97,7 @@ pub mod bench;
 pub mod plant;
 
 pub use model::*;
-pub use objective::{Cost, Objective, Stability};
+pub use objective::{Cost, Objective, Stability, StabilityEntry};
 pub use plan::{JobOutcome, Plan, PlannedOp};
 pub use replan::{Event, Move, MoveReason, ReplanOptions, ReplanResult, replan};
 pub use solver::{Progress, SolveOptions, SolveResult, SolveStats, solve};

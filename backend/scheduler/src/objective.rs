@@ -25,23 +25,29 @@ pub enum Objective {
 
 /// Stability term for replanning: penalise moving operations away from a reference plan.
 ///
-/// Added to the primary objective: `per_time_unit * |start - reference start|` plus
-/// `per_machine_change` when the machine differs. Put into `reference` only the operations whose
-/// moves should cost something (replanning uses those starting inside the frozen horizon).
+/// Added to the primary objective, per reference entry: `per_time_unit * |start - reference
+/// start|` plus `per_machine_change` when the machine differs. Replanning weights operations
+/// inside the frozen horizon heavily and the rest lightly.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stability {
-    /// `(operation, machine index, start)` in the reference plan.
-    pub reference: Vec<(OpRef, usize, Time)>,
+    pub reference: Vec<StabilityEntry>,
+}
+
+/// Where one operation was in the reference plan, and what moving it costs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StabilityEntry {
+    pub op: OpRef,
+    /// Machine index in the reference plan.
+    pub machine: usize,
+    pub start: Time,
     pub per_time_unit: i64,
     pub per_machine_change: i64,
 }
 
-/// Stability compiled to op indices.
+/// Stability compiled to op indices: (op, machine, start, per time unit, per machine change).
 #[derive(Clone, Debug)]
 pub(crate) struct StabilityRef {
-    pub ops: Vec<(u32, u32, Time)>,
-    pub per_time_unit: i64,
-    pub per_machine_change: i64,
+    pub ops: Vec<(u32, u32, Time, i64, i64)>,
 }
 
 impl StabilityRef {
@@ -50,24 +56,28 @@ impl StabilityRef {
             ops: s
                 .reference
                 .iter()
-                .filter(|(r, _, _)| r.job < inst.n_jobs && r.op < inst.job_ops(r.job).len())
-                .map(|&(r, m, t)| (inst.op_index(r) as u32, m as u32, t))
-                .filter(|&(i, _, _)| !inst.is_fixed(i as usize))
+                .filter(|e| e.op.job < inst.n_jobs && e.op.op < inst.job_ops(e.op.job).len())
+                .map(|e| {
+                    (
+                        inst.op_index(e.op) as u32,
+                        e.machine as u32,
+                        e.start,
+                        e.per_time_unit,
+                        e.per_machine_change,
+                    )
+                })
+                .filter(|&(i, ..)| !inst.is_fixed(i as usize))
                 .collect(),
-            per_time_unit: s.per_time_unit,
-            per_machine_change: s.per_machine_change,
         }
     }
 
-    /// Penalty of a placement; needs the machine per op.
-    pub fn penalty(&self, start: &[Time], mach: Option<&[u32]>) -> i64 {
+    /// Penalty of a placement.
+    pub fn penalty(&self, start: &[Time], mach: &[u32]) -> i64 {
         let mut p = 0;
-        for &(i, m, t) in &self.ops {
-            p += self.per_time_unit * (start[i as usize] - t).abs();
-            if let Some(mach) = mach
-                && mach[i as usize] != m
-            {
-                p += self.per_machine_change;
+        for &(i, m, t, wt, wm) in &self.ops {
+            p += wt * (start[i as usize] - t).abs();
+            if mach[i as usize] != m {
+                p += wm;
             }
         }
         p

@@ -9,7 +9,7 @@
 
 use crate::inst::{Inst, NONE};
 use crate::model::{Interval, Job, ModelError, OpRef, Operation, Problem, Time};
-use crate::objective::{Stability, StabilityRef};
+use crate::objective::{Stability, StabilityEntry, StabilityRef};
 use crate::plan::Plan;
 use crate::sol::Times;
 use crate::solver::{SolveOptions, SolveStats, solve_compiled};
@@ -60,6 +60,10 @@ pub struct ReplanOptions {
     pub per_time_unit: i64,
     /// Penalty when such an operation changes machine.
     pub per_machine_change: i64,
+    /// Lighter penalties for operations planned after the horizon, so the repair does not
+    /// reshuffle the whole plan for a marginal gain (0 = free to move).
+    pub beyond_per_time_unit: i64,
+    pub beyond_per_machine_change: i64,
     /// Search settings; the default limits the repair to 500 ms.
     pub solve: SolveOptions,
 }
@@ -68,8 +72,10 @@ impl Default for ReplanOptions {
     fn default() -> Self {
         ReplanOptions {
             frozen_horizon: 0,
-            per_time_unit: 1,
-            per_machine_change: 60,
+            per_time_unit: 10,
+            per_machine_change: 600,
+            beyond_per_time_unit: 1,
+            beyond_per_machine_change: 60,
             solve: SolveOptions {
                 time_limit: Some(Duration::from_millis(500)),
                 ..Default::default()
@@ -329,24 +335,35 @@ pub fn replan(
             job.release = job.release.max(now);
         }
     }
-    let stability = Stability {
-        reference: previous
-            .ops
-            .iter()
-            .enumerate()
-            .flat_map(|(j, ops)| {
-                ops.iter().enumerate().filter_map(move |(k, po)| {
-                    (po.start >= now && po.start < now + options.frozen_horizon).then_some((
-                        OpRef { job: j, op: k },
-                        po.machine,
-                        po.start,
-                    ))
-                })
-            })
-            .collect(),
-        per_time_unit: options.per_time_unit,
-        per_machine_change: options.per_machine_change,
-    };
+    let horizon_end = now.saturating_add(options.frozen_horizon);
+    let mut reference = Vec::new();
+    for (j, ops) in previous.ops.iter().enumerate() {
+        for (k, po) in ops.iter().enumerate() {
+            if po.start < now {
+                continue;
+            }
+            let inside = po.start < horizon_end;
+            let (per_time_unit, per_machine_change) = if inside {
+                (options.per_time_unit, options.per_machine_change)
+            } else {
+                (
+                    options.beyond_per_time_unit,
+                    options.beyond_per_machine_change,
+                )
+            };
+            if per_time_unit == 0 && per_machine_change == 0 {
+                continue;
+            }
+            reference.push(StabilityEntry {
+                op: OpRef { job: j, op: k },
+                machine: po.machine,
+                start: po.start,
+                per_time_unit,
+                per_machine_change,
+            });
+        }
+    }
+    let stability = Stability { reference };
     let inst = Inst::compile(&p)?;
     let stab = StabilityRef::compile(&inst, &stability);
     let mut so = options.solve.clone();

@@ -477,7 +477,7 @@ impl Times {
         self.makespan = mk;
         let mut c = obj.cost(inst, &self.end, mk);
         if let Some(s) = stab {
-            c.primary += s.penalty(&self.start, Some(mach));
+            c.primary += s.penalty(&self.start, mach);
         }
         self.cost = c;
     }

@@ -77,6 +77,10 @@ impl Progress {
 }
 
 /// How to run [`solve`].
+///
+/// The search stops at the first of: time limit, iteration limit, cancel flag, or a proven
+/// optimum (the plan reaches a lower bound). Give at least one of them; with none it runs until
+/// cancelled. A zero limit returns the dispatch-rule plan only.
 #[derive(Clone, Debug)]
 pub struct SolveOptions {
     pub objective: Objective,

@@ -649,12 +649,9 @@ impl<'a> Search<'a> {
                 let seq = &self.sol.seq[k as usize];
                 let (lo, hi) = if from < to { (from, to) } else { (to, from) };
                 touched.extend_from_slice(&seq[lo as usize..=hi as usize]);
-                // new machine predecessor (head) / successor (tail) at the edges
+                // gets a new machine predecessor: its head must be redone
                 if (hi as usize) + 1 < seq.len() {
                     touched.push(seq[hi as usize + 1]);
-                }
-                if lo > 0 {
-                    touched.push(seq[lo as usize - 1]);
                 }
             }
             Mv::Reassign { op, alt, to } => {
@@ -760,8 +757,8 @@ impl<'a> Search<'a> {
             let displaced: Vec<usize> = s
                 .ops
                 .iter()
-                .filter(|&&(i, _, t0)| self.t.start[i as usize] > t0)
-                .map(|&(i, _, _)| i as usize)
+                .filter(|&&(i, _, t0, ..)| self.t.start[i as usize] > t0)
+                .map(|&(i, ..)| i as usize)
                 .collect();
             if !displaced.is_empty() {
                 targets.push(displaced[self.rng.below(displaced.len())]);
