@@ -356,6 +356,7 @@ pub(crate) fn solve_compiled(
         // work-budget mode threads never look at each other, so the result is reproducible.
         let stop = AtomicBool::new(false);
         let best_seen = Mutex::new((initial_cost, t0.elapsed()));
+        let shared_pool = Mutex::new(Vec::new());
         let share_stop = deadline.is_some();
         let progress = options.progress.clone();
         let on_improve = |c: Cost, _it: u64| {
@@ -391,6 +392,7 @@ pub(crate) fn solve_compiled(
                     let on_improve = &on_improve;
                     let on_iters = &on_iters;
                     let stop = &stop;
+                    let shared_pool = &shared_pool;
                     let cancel_flag = &cancel_flag;
                     scope.spawn(move || {
                         let lim = Limits {
@@ -398,6 +400,7 @@ pub(crate) fn solve_compiled(
                             max_iters: options.iteration_limit,
                             cancel: cancel_flag.as_deref(),
                             stop: if share_stop { Some(stop) } else { None },
+                            shared_pool: if share_stop { Some(shared_pool) } else { None },
                             target,
                             on_improve: Some(on_improve),
                             on_iters: Some(on_iters),

@@ -21,8 +21,15 @@ use crate::objective::{Cost, Objective, StabilityRef};
 use crate::rng::Rng;
 use crate::sol::{Sol, Times};
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+type Pool = Vec<(Cost, Sol)>;
+
+fn lock(p: &Mutex<Pool>) -> std::sync::MutexGuard<'_, Pool> {
+    p.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Flexible instances: how many best-estimated moves are evaluated exactly per step.
 const RERANK: usize = 4;
@@ -86,6 +93,8 @@ pub(crate) struct Limits<'a> {
     pub cancel: Option<&'a AtomicBool>,
     /// Internal stop signal (another thread proved optimality).
     pub stop: Option<&'a AtomicBool>,
+    /// Path-relinking pool shared by the threads (time-limited runs only).
+    pub shared_pool: Option<&'a Mutex<Pool>>,
     /// Stop when the cost reaches this (a proven lower bound).
     pub target: Option<Cost>,
     /// Called on each new best of this thread (cost, iteration).
@@ -1060,47 +1069,64 @@ impl<'a> Search<'a> {
     fn run_relinking(&mut self, lim: &Limits) {
         const POOL: usize = 8;
         let stall_limit = self.stall_limit();
-        let mut pool: Vec<(Cost, Sol)> = Vec::new();
+        // With a wall-clock limit the threads share one pool (one relinking run with two
+        // workers converges faster than two half-length runs); with a work budget each thread
+        // keeps its own so the result is reproducible.
+        let local = Mutex::new(Vec::new());
+        let pool: &Mutex<Pool> = lim.shared_pool.unwrap_or(&local);
         let first = self.walk(lim, stall_limit);
-        pool.push(first);
-        while pool.len() < POOL && !self.should_stop(lim) {
+        lock(pool).push(first);
+        while lock(pool).len() < POOL && !self.should_stop(lim) {
             let s =
                 crate::dispatch::dispatch(self.inst, crate::dispatch::Rule::Random, &mut self.rng);
             self.set_solution(s);
             let w = self.walk(lim, stall_limit);
-            if !pool.iter().any(|p| p.1.seq == w.1.seq) {
-                pool.push(w);
+            let mut p = lock(pool);
+            if !p.iter().any(|x| x.1.seq == w.1.seq) {
+                p.push(w);
             }
         }
         let mut no_update = 0;
-        while !self.should_stop(lim) && pool.len() >= 2 {
-            let i = self.rng.below(pool.len());
-            let mut j = self.rng.below(pool.len() - 1);
-            if j >= i {
-                j += 1;
-            }
-            let child = self.relink(&pool[i].1, &pool[j].1);
+        while !self.should_stop(lim) {
+            let (a, b) = {
+                let p = lock(pool);
+                if p.len() < 2 {
+                    break;
+                }
+                let i = self.rng.below(p.len());
+                let mut j = self.rng.below(p.len() - 1);
+                if j >= i {
+                    j += 1;
+                }
+                (p[i].1.clone(), p[j].1.clone())
+            };
+            let child = self.relink(&a, &b);
             self.set_solution(child);
             let w = self.walk(lim, stall_limit);
-            let worst = (0..pool.len()).max_by_key(|&k| pool[k].0).unwrap_or(0);
-            if w.0 < pool[worst].0 && !pool.iter().any(|p| p.1.seq == w.1.seq) {
-                pool[worst] = w;
-                no_update = 0;
-            } else {
-                no_update += 1;
+            {
+                let mut p = lock(pool);
+                let worst = (0..p.len()).max_by_key(|&k| p[k].0).unwrap_or(0);
+                if w.0 < p[worst].0 && !p.iter().any(|x| x.1.seq == w.1.seq) {
+                    p[worst] = w;
+                    no_update = 0;
+                } else {
+                    no_update += 1;
+                }
             }
             // A converged pool gets fresh blood: half of it re-seeded around the best.
             if no_update > 2 * POOL {
                 no_update = 0;
-                pool.sort_by_key(|p| p.0);
-                let keep = POOL / 2;
-                pool.truncate(keep);
-                while pool.len() < POOL && !self.should_stop(lim) {
+                {
+                    let mut p = lock(pool);
+                    p.sort_by_key(|x| x.0);
+                    p.truncate(POOL / 2);
+                }
+                while lock(pool).len() < POOL && !self.should_stop(lim) {
                     self.set_solution(self.best.clone());
                     let kicks = 4 + self.rng.below(12);
                     self.kick(kicks);
                     let w = self.walk(lim, stall_limit);
-                    pool.push(w);
+                    lock(pool).push(w);
                 }
             }
         }
