@@ -210,10 +210,16 @@ async fn error_from(response: Response) -> FetchError {
 // System
 // ---------------------------------------------------------------------------------------------
 
+/// How long a health check may take before the server counts as unreachable: a hung server must
+/// show as "offline" on the station and the board, not as fine.
+const HEALTH_TIMEOUT_MS: u32 = 5_000;
+
 /// `GET /healthz`. A degraded server answers 503 with the same body, which is still a health
 /// report, not a failure of the call.
 pub async fn health() -> Result<Health, FetchError> {
+    let timeout = web_sys::AbortSignal::timeout_with_u32(HEALTH_TIMEOUT_MS);
     let request = RequestBuilder::new("/healthz")
+        .abort_signal(Some(&timeout))
         .credentials(RequestCredentials::SameOrigin)
         .header("Accept", "application/json")
         .header("Accept-Language", language().tag())

@@ -133,3 +133,20 @@ pub fn date_input_to_rfc3339(value: &str, end_of_day: bool) -> Option<String> {
     }
     Some(d.to_iso_string().into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        let next = |s: &str| safe_next(Some(s.to_owned()));
+        assert_eq!(next("/users?role=admin"), "/users?role=admin");
+        assert_eq!(next("/station/M-01"), "/station/M-01");
+        assert_eq!(next("//evil.example/"), "/");
+        assert_eq!(next("/\\evil.example"), "/");
+        assert_eq!(next("https://evil.example/"), "/");
+        assert_eq!(next("/login?next=/"), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

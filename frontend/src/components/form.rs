@@ -140,3 +140,38 @@ pub fn TextField(
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail(field: Option<&str>, message: &str) -> ErrorDetail {
+        ErrorDetail {
+            field: field.map(str::to_owned),
+            message: message.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn server_details_land_on_their_fields() {
+        let mut errors = FieldErrors::default();
+        errors.add("username", Msg::Key(Key::Required));
+        let unplaced = errors.merge_server_details(
+            &[
+                detail(Some("username"), "taken"),
+                detail(Some("pin"), "4 to 8 digits"),
+                detail(Some("limit"), "too big"),
+                detail(None, "general"),
+            ],
+            &["username", "pin"],
+        );
+        // The client's own message on a field stays; the server's goes on free fields.
+        assert_eq!(errors.get("username"), Some(&Msg::Key(Key::Required)));
+        assert_eq!(
+            errors.get("pin"),
+            Some(&Msg::Server("4 to 8 digits".into()))
+        );
+        assert_eq!(unplaced, ["limit: too big", "general"]);
+    }
+}

@@ -26,6 +26,7 @@ pub enum Icon {
     Refresh,
     Close,
     Search,
+    Docs,
 }
 
 impl Icon {
@@ -64,6 +65,9 @@ impl Icon {
             Icon::Refresh => "M20 12a8 8 0 1 1-2.3-5.7L20 8.6M20 3.5v5.1h-5.1",
             Icon::Close => "M6 6l12 12M18 6 6 18",
             Icon::Search => "M11 4a7 7 0 1 0 0 14 7 7 0 1 0 0-14zM21 21l-5-5",
+            Icon::Docs => {
+                "M4 4h6a3 3 0 0 1 3 3v13a2 2 0 0 0-2-2H4zM20 4h-6a3 3 0 0 0-3 3v13a2 2 0 0 1 2-2h7z"
+            }
         }
     }
 }

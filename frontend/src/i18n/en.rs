@@ -11,6 +11,7 @@ pub fn text(key: Key) -> &'static str {
         Key::MainNavigation => "Main navigation",
         Key::UserMenu => "User menu",
         Key::SignedInAs => "Signed in as",
+        Key::ApiDocs => "API documentation",
         Key::NavHome => "Home",
         Key::NavWorkOrders => "Work orders",
         Key::NavScheduling => "Scheduling",

@@ -235,3 +235,44 @@ pub fn detail_position(lang: Lang, line: Option<u64>, column: Option<&str>) -> O
         (Lang::En, None, Some(c)) => Some(format!("column {c}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_cjk(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c)
+    }
+
+    #[test]
+    fn every_text_is_present_and_trimmed() {
+        for &key in Key::ALL {
+            for lang in Lang::ALL {
+                let t = text(lang, key);
+                assert!(!t.is_empty(), "{key:?} is empty in {}", lang.tag());
+                assert_eq!(t, t.trim(), "{key:?} has stray spaces in {}", lang.tag());
+            }
+        }
+    }
+
+    #[test]
+    fn english_texts_hold_no_chinese() {
+        for &key in Key::ALL {
+            let t = text(Lang::En, key);
+            assert!(!t.chars().any(is_cjk), "{key:?} in English: {t}");
+        }
+    }
+
+    #[test]
+    fn chinese_texts_are_translated() {
+        // Texts that are the same in both languages on purpose (codes, abbreviations).
+        const SAME: &[Key] = &[Key::Pin];
+        for &key in Key::ALL.iter().filter(|k| !SAME.contains(k)) {
+            let t = text(Lang::ZhCn, key);
+            assert!(
+                t.chars().any(is_cjk),
+                "{key:?} in zh-CN looks untranslated: {t}"
+            );
+        }
+    }
+}

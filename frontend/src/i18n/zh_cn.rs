@@ -11,6 +11,7 @@ pub fn text(key: Key) -> &'static str {
         Key::MainNavigation => "主导航",
         Key::UserMenu => "用户菜单",
         Key::SignedInAs => "当前登录",
+        Key::ApiDocs => "API 文档",
         Key::NavHome => "首页",
         Key::NavWorkOrders => "工单",
         Key::NavScheduling => "排程",

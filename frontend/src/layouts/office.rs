@@ -284,6 +284,17 @@ fn UserMenu(#[prop(into)] on_change_password: Callback<()>) -> impl IntoView {
                         <IconView icon=Icon::Key/>
                         {i18n.tr(Key::ChangePassword)}
                     </button>
+                    <a
+                        role="menuitem"
+                        class="menu-item"
+                        href="/api/docs"
+                        target="_blank"
+                        rel="noopener"
+                        on:click=move |_| open.set(false)
+                    >
+                        <IconView icon=Icon::Docs/>
+                        {i18n.tr(Key::ApiDocs)}
+                    </a>
                     <button type="button" role="menuitem" class="menu-item" on:click=sign_out.clone()>
                         <IconView icon=Icon::SignOut/>
                         {i18n.tr(Key::SignOut)}
