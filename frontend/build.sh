@@ -46,8 +46,6 @@ if [[ "$installed" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
 fi
 
 echo "==> Building mes-frontend (wasm-release)"
-# Keep the `target_features` section wasm-bindgen reads; it strips the rest itself below.
-export CARGO_PROFILE_WASM_RELEASE_STRIP=false
 (cd "$root" && cargo build --profile wasm-release --target wasm32-unknown-unknown -p mes-frontend)
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/mes-frontend.wasm"
 

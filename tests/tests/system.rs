@@ -40,3 +40,12 @@ both_backends! {
         client.get("/missing.js").await.assert_status(404);
     }
 }
+
+both_backends! {
+    async fn plant_info_is_public(app: TestApp) {
+        let info = app.anonymous().get("/api/v1/system/info").await;
+        info.assert_status(200);
+        assert_eq!(info.body["plant_name"], "MES");
+        assert_eq!(info.body["timezone"], "Asia/Shanghai");
+    }
+}

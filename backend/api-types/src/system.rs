@@ -12,3 +12,13 @@ pub struct Health {
     pub backend: String,
     pub version: String,
 }
+
+/// `GET /api/v1/system/info`: what every screen needs to know about the plant, before sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SystemInfo {
+    pub plant_name: String,
+    /// IANA zone of the plant: shifts, days and displayed times are in this zone.
+    pub timezone: String,
+    pub version: String,
+}

@@ -947,7 +947,7 @@ impl<'a> Search<'a> {
         if self.exact {
             200 + n / 2
         } else if self.use_relinking() {
-            500 + 10 * n
+            std::env::var("S0").ok().and_then(|v| v.parse().ok()).unwrap_or(500u64) + std::env::var("S1").ok().and_then(|v| v.parse().ok()).unwrap_or(10u64) * n
         } else {
             2000 + 20 * n
         }

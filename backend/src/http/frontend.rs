@@ -66,11 +66,18 @@ fn asset(dir: Option<&Path>, file: &str, req: &HttpRequest) -> Option<HttpRespon
         );
     }
     let mime = mime_guess::from_path(file).first_or_octet_stream();
+    // index.html names its assets with `?v=<content hash>`: such a URL never changes content, so
+    // browsers may keep it; everything else is revalidated each time (a 304 is cheap).
+    let versioned = req.query_string().split('&').any(|p| p.starts_with("v="));
+    let cache = if versioned && file != "index.html" {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     Some(
         HttpResponse::Ok()
             .content_type(mime.as_ref())
-            // File names are not content-hashed: revalidate each time (a 304 is cheap).
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .insert_header((header::CACHE_CONTROL, cache))
             .insert_header((header::ETAG, etag))
             .body(data.into_owned()),
     )

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, web};
 use diesel::connection::SimpleConnection;
-use mes_api_types::system::Health;
+use mes_api_types::system::{Health, SystemInfo};
 
 use crate::{error::AppError, state::AppState};
 
@@ -33,6 +33,16 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     } else {
         HttpResponse::ServiceUnavailable().json(health)
     }
+}
+
+/// Plant name, time zone and version: public, shown on the sign-in page and the board.
+#[utoipa::path(get, path = "/api/v1/system/info", tag = "system", responses((status = 200, body = SystemInfo)))]
+pub async fn system_info(state: web::Data<AppState>) -> web::Json<SystemInfo> {
+    web::Json(SystemInfo {
+        plant_name: state.config.plant_name.clone(),
+        timezone: state.config.timezone.clone(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
 }
 
 /// Prometheus metrics in the text exposition format.
