@@ -17,8 +17,9 @@
 //!    milliseconds; tabu search improves it until the limit. With an iteration limit and no
 //!    time limit the result is deterministic for a seed.
 //! 3. **Read the [`Plan`]**: `plan.ops[job][op]` gives machine, start (setup start), setup end
-//!    and end; `plan.jobs` gives completion and tardiness per order (delivery forecast);
-//!    [`Plan::machine_sequences`] gives the dispatch list per machine.
+//!    and end; `plan.jobs` gives completion, tardiness and, for late orders, the bottleneck
+//!    machine per order (delivery forecast); [`Plan::machine_sequences`] gives the dispatch
+//!    list per machine; [`Machine::working_time`] gives available hours for load views.
 //! 4. **Replan** with [`replan`]`(problem, &previous_plan, now, &events, &options)` when the
 //!    shop floor reports an [`Event`] (machine down/up, rush order, actual operation times,
 //!    scrap to remake, extra work). Started operations stay fixed, nothing new starts before

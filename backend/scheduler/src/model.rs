@@ -96,6 +96,30 @@ impl Machine {
         self.calendar = calendar;
         self
     }
+
+    /// Working time available in `[from, to)`: calendar minus blocked intervals (for load
+    /// views: planned hours against available hours per day or week).
+    pub fn working_time(&self, from: Time, to: Time) -> Time {
+        if to <= from {
+            return 0;
+        }
+        let working = crate::calendar::working_intervals(&self.calendar, from, to)
+            .unwrap_or_else(|| vec![Interval::new(from, to)]);
+        let blocked = crate::calendar::normalise(self.blocked.clone());
+        let mut total = 0;
+        for w in crate::calendar::normalise(working) {
+            let (a, b) = (w.start.max(from), w.end.min(to));
+            if a >= b {
+                continue;
+            }
+            let mut len = b - a;
+            for x in &blocked {
+                len -= (x.end.min(b) - x.start.max(a)).max(0);
+            }
+            total += len;
+        }
+        total
+    }
 }
 
 /// One eligible machine for an operation.

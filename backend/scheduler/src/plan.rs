@@ -26,6 +26,9 @@ pub struct JobOutcome {
     pub completion: Time,
     /// `max(0, completion - due)`; 0 without a due date.
     pub tardiness: Time,
+    /// For a late order: the machine in front of which it waits longest (queue time between
+    /// being ready for an operation and starting it) - what makes it late.
+    pub bottleneck: Option<usize>,
 }
 
 /// A complete plan for a [`crate::Problem`].
@@ -97,6 +100,16 @@ impl Plan {
             }
             let c = t.end[inst.job_last(j)];
             let tard = inst.due[j].map_or(0, |d| (c - d).max(0));
+            let bottleneck = if tard > 0 {
+                inst.job_ops(j)
+                    .filter(|&i| !inst.is_fixed(i))
+                    .map(|i| (t.start[i] - t.hj[i], sol.mach[i] as usize))
+                    .filter(|&(wait, _)| wait > 0)
+                    .max()
+                    .map(|(_, k)| k)
+            } else {
+                None
+            };
             if tard > 0 {
                 late += 1;
                 twt += tard * inst.weight[j];
@@ -104,6 +117,7 @@ impl Plan {
             jobs.push(JobOutcome {
                 completion: c,
                 tardiness: tard,
+                bottleneck,
             });
             ops.push(v);
         }

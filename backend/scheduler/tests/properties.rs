@@ -375,3 +375,34 @@ fn rush_order_and_scrap_are_planned() {
     // The rush order starts no earlier than now.
     assert!(r.plan.ops[4][0].start >= 5);
 }
+
+#[test]
+fn working_time_and_bottleneck() {
+    let shifts = [
+        Interval::new(6 * 60, 14 * 60),
+        Interval::new(14 * 60, 22 * 60),
+    ];
+    let mut m = Machine::new(1).with_calendar(Calendar::weekly(0, 24 * 60, 5, &shifts));
+    // Monday: 16 h; a week: 80 h; a 2 h block on Tuesday morning.
+    assert_eq!(m.working_time(0, 24 * 60), 16 * 60);
+    assert_eq!(m.working_time(0, 7 * 24 * 60), 80 * 60);
+    m.blocked
+        .push(Interval::new(24 * 60 + 8 * 60, 24 * 60 + 10 * 60));
+    assert_eq!(m.working_time(0, 7 * 24 * 60), 78 * 60);
+    assert_eq!(Machine::new(2).working_time(10, 25), 15);
+
+    // Two orders on one machine, the second can only be late: its bottleneck is machine 0.
+    let mut a = Job::new(1, vec![Operation::on(0, 10)]);
+    a.due = Some(10);
+    a.weight = 5;
+    let mut b = Job::new(2, vec![Operation::on(1, 1), Operation::on(0, 10)]);
+    b.due = Some(12);
+    let p = Problem {
+        machines: vec![Machine::new(0), Machine::new(1)],
+        jobs: vec![a, b],
+    };
+    let r = solve(&p, &budget(1, Objective::default(), 50)).expect("valid");
+    assert_eq!(r.plan.late_jobs, 1);
+    assert_eq!(r.plan.jobs[1].bottleneck, Some(0));
+    assert_eq!(r.plan.jobs[0].bottleneck, None);
+}
