@@ -745,10 +745,9 @@ impl<'a> Search<'a> {
                     }
                 }
             }
-            for _ in 0..2 {
-                if late.is_empty() {
-                    break;
-                }
+            // One late job per step, drawn in proportion to its weighted tardiness (several
+            // per step measured worse: fewer, cheaper steps win).
+            if !late.is_empty() {
                 let tot: i64 = late.iter().map(|x| x.1).sum();
                 let mut r = self.rng.range(0, tot.max(1) - 1);
                 let mut idx = 0;
@@ -759,7 +758,7 @@ impl<'a> Search<'a> {
                     }
                     r -= x.1;
                 }
-                targets.push(late.swap_remove(idx).0);
+                targets.push(late[idx].0);
             }
         }
         if let Some(s) = self.stab {
@@ -990,7 +989,8 @@ impl<'a> Search<'a> {
     /// One tabu step; updates the thread's best. Returns (moved, improved the thread best).
     fn step(&mut self, lim: &Limits) -> (bool, bool) {
         let moved = if self.exact {
-            self.step_exact(48)
+            // Few candidates, many iterations: 12 beat 48 by 15-25 % tardiness on the plant.
+            self.step_exact(12)
         } else {
             self.step_estimate()
         };
@@ -1243,6 +1243,11 @@ mod tests {
             let (_, mv, safe) = s.cands[s.rng.below(s.cands.len())];
             s.try_move(mv, safe);
         }
-        eprintln!("below {below} equal {equal} above {above} cyclic {cyc}");
+        // The estimate is exact for most moves and never lets a "safe" move make a cycle
+        // (asserted above).
+        assert!(
+            equal > below + above,
+            "below {below} equal {equal} above {above} cyclic {cyc}"
+        );
     }
 }
