@@ -406,3 +406,46 @@ fn working_time_and_bottleneck() {
     assert_eq!(r.plan.jobs[1].bottleneck, Some(0));
     assert_eq!(r.plan.jobs[0].bottleneck, None);
 }
+
+#[test]
+fn degenerate_problems_do_not_panic() {
+    let opts = SolveOptions {
+        time_limit: Some(Duration::from_millis(50)),
+        ..Default::default()
+    };
+    // nothing to plan
+    let empty = Problem::default();
+    let r = solve(&empty, &opts).expect("empty problem is valid");
+    assert!(r.plan.ops.is_empty());
+    // all frozen, zero durations, a job waiting for another
+    let mut a = Job::new(1, vec![Operation::on(0, 0), Operation::on(0, 0)]);
+    a.operations[0].frozen = Some(Frozen {
+        machine: 0,
+        start: 5,
+        end: None,
+    });
+    let mut b = Job::new(2, vec![Operation::on(0, 3)]);
+    b.predecessors = vec![0];
+    let p = Problem {
+        machines: vec![Machine::new(0)],
+        jobs: vec![a, b],
+    };
+    let r = solve(&p, &opts).expect("valid");
+    assert_eq!(check(&p, &r.plan), Ok(()));
+    // invalid input is an error, not a panic
+    let bad = Problem {
+        machines: vec![Machine::new(0)],
+        jobs: vec![Job::new(1, vec![Operation::on(3, 1)])],
+    };
+    assert!(solve(&bad, &opts).is_err());
+    let mut cyc = Problem {
+        machines: vec![Machine::new(0)],
+        jobs: vec![
+            Job::new(1, vec![Operation::on(0, 1)]),
+            Job::new(2, vec![Operation::on(0, 1)]),
+        ],
+    };
+    cyc.jobs[0].predecessors = vec![1];
+    cyc.jobs[1].predecessors = vec![0];
+    assert!(solve(&cyc, &opts).is_err());
+}
