@@ -29,7 +29,28 @@ fn working(m: &Machine) -> Vec<(Time, Time)> {
             }
             merged
         }
-        Calendar::Periodic { .. } => panic!("not generated here"),
+        Calendar::Periodic {
+            origin,
+            period,
+            working,
+        } => {
+            // 400 repetitions cover any plan these tests make
+            let mut v = Vec::new();
+            for k in -2..400 {
+                for w in working {
+                    v.push((origin + k * period + w.start, origin + k * period + w.end));
+                }
+            }
+            v.sort();
+            let mut merged: Vec<(Time, Time)> = Vec::new();
+            for (s, e) in v {
+                match merged.last_mut() {
+                    Some(l) if s <= l.1 => l.1 = l.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            merged
+        }
     };
     for b in &m.blocked {
         let mut out = Vec::new();
@@ -448,4 +469,37 @@ fn degenerate_problems_do_not_panic() {
     cyc.jobs[0].predecessors = vec![1];
     cyc.jobs[1].predecessors = vec![0];
     assert!(solve(&cyc, &opts).is_err());
+}
+
+#[test]
+fn cancel_flag_and_progress() {
+    use mes_scheduler::Progress;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let p = mes_scheduler::plant::generate(3, 40, 5);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let progress = Arc::new(Progress::new());
+    let opts = SolveOptions {
+        time_limit: Some(Duration::from_secs(60)),
+        cancel: Some(cancel.clone()),
+        progress: Some(progress.clone()),
+        ..Default::default()
+    };
+    let t0 = std::time::Instant::now();
+    let res = std::thread::scope(|s| {
+        let h = s.spawn(|| solve(&p, &opts));
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(!progress.is_done());
+        cancel.store(true, Ordering::Relaxed);
+        h.join().expect("solver thread")
+    })
+    .expect("valid");
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "cancel stops the run"
+    );
+    assert!(progress.is_done());
+    assert!(progress.iterations() > 0);
+    assert_eq!(progress.best(), Some(res.plan.cost));
+    assert_eq!(check(&p, &res.plan), Ok(()));
 }
