@@ -371,10 +371,18 @@ pub fn replan(
     so.warm_start = Some(previous.clone());
     let (res, sol) = solve_compiled(&inst, Some(&stab), &so, t0);
 
-    // Times with binding information for attribution.
+    // Attribution. An op moved because of the events if it moves already when the previous
+    // sequences are only re-timed (pure knock-on); the event is found by following binding
+    // predecessors in that re-timed schedule, where the chains are the old ones. Ops that
+    // only move in the optimised plan were moved by the optimiser.
     let mut t = Times::new(&inst);
     let ok = t.forward(&inst, &sol);
     debug_assert!(ok);
+    let repair = crate::solver::sol_from_plan(&inst, previous, &so.objective, Some(&stab))
+        .and_then(|rs| {
+            let mut rt = Times::new(&inst);
+            rt.forward(&inst, &rs).then_some((rs, rt))
+        });
     let plan = res.plan;
     let mut moves = Vec::new();
     for i in 0..inst.n {
@@ -384,7 +392,16 @@ pub fn replan(
         if old.is_some_and(|o| o.machine == new.machine && o.start == new.start) {
             continue;
         }
-        let reason = attribute(&inst, &sol.mach, &sol.mpred, &t, i, &causes, previous);
+        let reason = match (&repair, old) {
+            (Some((rs, rt)), Some(o)) => {
+                if rs.mach[i] as usize == o.machine && rt.start[i] == o.start {
+                    MoveReason::Reoptimised
+                } else {
+                    attribute(&inst, &rs.mach, &rs.mpred, rt, i, &causes, previous)
+                }
+            }
+            _ => attribute(&inst, &sol.mach, &sol.mpred, &t, i, &causes, previous),
+        };
         moves.push(Move {
             op: r,
             job_id: p.jobs[r.job].id,
