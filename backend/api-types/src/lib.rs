@@ -16,7 +16,7 @@ pub mod work_orders;
 
 pub use error::{ApiError, ErrorDetail, ErrorKind};
 pub use ids::*;
-pub use page::Page;
+pub use page::{Page, SortDir};
 
 /// The languages the product speaks. zh-CN is the default everywhere.
 #[derive(

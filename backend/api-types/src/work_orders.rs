@@ -260,6 +260,9 @@ pub struct WorkOrderDetail {
     pub events: Vec<WorkOrderEvent>,
     /// What the station scanner reads for the order (`WO:<number>`).
     pub scan_code: String,
+    /// Changes with every edit and transition; send it back in `WorkOrderUpdate` or
+    /// `TransitionRequest` to be refused (409) if someone else changed the order meanwhile.
+    pub lock_version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -310,6 +313,9 @@ pub struct WorkOrderUpdate {
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predecessors: Option<Vec<WorkOrderId>>,
+    /// The `lock_version` the client read; the update is refused (409) if the order changed since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_version: Option<i32>,
 }
 
 /// Body of a transition; `reason` is required for hold and cancel.
@@ -319,6 +325,9 @@ pub struct WorkOrderUpdate {
 pub struct TransitionRequest {
     #[serde(default)]
     pub reason: Option<String>,
+    /// The `lock_version` the client read; refused (409) if the order changed since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_version: Option<i32>,
 }
 
 /// Split `quantity` off into a new order (same product, routing copy, due date unless given).
@@ -329,6 +338,47 @@ pub struct SplitRequest {
     pub quantity: f64,
     #[serde(default)]
     pub due_at: Option<DateTime<Utc>>,
+}
+
+/// Sort order of the work-order list (`?sort=`). Ties are broken by due date, then id, so the
+/// order is total and keyset paging never skips or repeats a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WorkOrderSort {
+    #[default]
+    DueAt,
+    Number,
+    Priority,
+    CreatedAt,
+    Status,
+    Quantity,
+}
+
+impl WorkOrderSort {
+    pub const ALL: [WorkOrderSort; 6] = [
+        WorkOrderSort::DueAt,
+        WorkOrderSort::Number,
+        WorkOrderSort::Priority,
+        WorkOrderSort::CreatedAt,
+        WorkOrderSort::Status,
+        WorkOrderSort::Quantity,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkOrderSort::DueAt => "due_at",
+            WorkOrderSort::Number => "number",
+            WorkOrderSort::Priority => "priority",
+            WorkOrderSort::CreatedAt => "created_at",
+            WorkOrderSort::Status => "status",
+            WorkOrderSort::Quantity => "quantity",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WorkOrderSort> {
+        WorkOrderSort::ALL.into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 /// What a station's scanner read, resolved: `WO:<number>`, `OP:<number>/<seq>`,
