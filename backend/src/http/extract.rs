@@ -82,7 +82,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
-        json_error(err.into_inner(), (path != ".").then_some(path))
+        let inner = err.into_inner();
+        let field =
+            missing_field(&inner.to_string(), &path).or_else(|| (path != ".").then_some(path));
+        json_error(inner, field)
     })?;
     de.end().map_err(|e| json_error(e, None))?;
     Ok(value)
@@ -103,6 +106,17 @@ fn json_error(inner: serde_json::Error, field: Option<String>) -> AppError {
             "The request body is not valid JSON (line {line}, column {column}): {reason}"
         )),
     }
+}
+
+/// serde reports a missing field at the path of the object that lacks it; forms want the
+/// field itself (`due_at`, `lines[2].quantity`).
+fn missing_field(message: &str, path: &str) -> Option<String> {
+    let name = message.strip_prefix("missing field `")?.split('`').next()?;
+    Some(if path == "." {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    })
 }
 
 /// serde_json appends " at line L column C"; the position is reported separately.
