@@ -284,6 +284,42 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<Vec<String>, Str
     Ok(reverted.iter().map(|v| v.to_string()).collect())
 }
 
+/// A transaction for work that reads and then writes (check a status, then change it).
+///
+/// On SQLite it begins with `BEGIN IMMEDIATE`, taking the write lock first: a plain (deferred)
+/// transaction that read a snapshot cannot upgrade to a writer once another connection has
+/// committed, and fails at once with "database is locked" instead of waiting its turn. PostgreSQL
+/// uses an ordinary transaction (row locks and `lock_version` checks do the work there). Inside
+/// an open transaction it is a savepoint, like [`Connection::transaction`].
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let outermost = matches!(
+        Manager::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(None)
+    );
+    match conn {
+        DbConnection::Sqlite(sqlite) if outermost => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+        }
+        _ => return conn.transaction(work),
+    }
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            Manager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
 /// The current UTC time at microsecond precision: what both databases store exactly.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};
