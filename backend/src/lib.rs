@@ -16,6 +16,7 @@ pub mod system;
 pub mod telemetry;
 pub mod users;
 pub mod validate;
+pub mod work_orders;
 
 use std::{net::TcpListener, time::Duration};
 
@@ -37,6 +38,7 @@ pub fn api() -> Api {
     audit::routes::routes(&mut api);
     plant::routes::routes(&mut api);
     products::routes::routes(&mut api);
+    work_orders::routes::routes(&mut api);
     api
 }
 
