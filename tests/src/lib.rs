@@ -11,6 +11,7 @@ use mes_backend::{config::Config, db::Db, http::extract::Actor, state::AppState}
 use serde_json::Value;
 
 pub mod cli;
+pub mod fixtures;
 
 /// PostgreSQL server for tests; each test makes a schema of its own in this database.
 pub fn postgres_base_url() -> String {

@@ -12,3 +12,4 @@ mod plant;
 mod products;
 mod system;
 mod users;
+mod work_orders;

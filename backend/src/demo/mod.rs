@@ -2,6 +2,7 @@
 //! already is left as it is. Each domain fills its own part (users here; the plant model and
 //! products, then work orders, in their modules), in that order.
 
+pub mod orders;
 pub mod plant;
 
 use mes_api_types::{

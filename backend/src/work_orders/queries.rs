@@ -215,6 +215,29 @@ pub fn routing_operation_attachments(
         .load(conn)
 }
 
+/// Active made products (not raw) whose active routing has operations: what can be released,
+/// by id: (id, kind).
+pub fn releasable_products(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+    products::table
+        .filter(products::kind.ne("raw"))
+        .filter(products::active.eq(true))
+        .filter(
+            products::id.eq_any(
+                routings::table
+                    .filter(routings::status.eq("active"))
+                    .filter(
+                        routings::id.eq_any(
+                            routing_operations::table.select(routing_operations::routing_id),
+                        ),
+                    )
+                    .select(routings::product_id),
+            ),
+        )
+        .order(products::id.asc())
+        .select((products::id, products::kind))
+        .load(conn)
+}
+
 // ---- Settings and numbering ----
 
 pub fn setting(conn: &mut DbConnection, key: &str) -> QueryResult<Option<String>> {
@@ -558,12 +581,13 @@ pub fn insert_materials(conn: &mut DbConnection, rows: &[NewMaterialRow]) -> Que
     .map(drop)
 }
 
-/// Multiplies the required quantities of an order's materials (after a split).
-pub fn scale_materials(conn: &mut DbConnection, id: i64, factor: f64) -> QueryResult<usize> {
+/// Scales the required quantities of an order's materials by `new / old` (after a split):
+/// multiplied first, so whole quantities stay whole.
+pub fn scale_materials(conn: &mut DbConnection, id: i64, new: f64, old: f64) -> QueryResult<usize> {
     diesel::update(work_order_materials::table.filter(work_order_materials::work_order_id.eq(id)))
         .set(
             work_order_materials::quantity_required
-                .eq(work_order_materials::quantity_required * factor),
+                .eq(work_order_materials::quantity_required * new / old),
         )
         .execute(conn)
 }

@@ -1485,7 +1485,7 @@ pub fn split_at(
             })
             .collect();
         queries::insert_materials(conn, &materials)?;
-        queries::scale_materials(conn, id, remaining / parent.quantity)?;
+        queries::scale_materials(conn, id, remaining, parent.quantity)?;
         // The child waits for what the parent waits for, and whatever waits for the parent now
         // waits for the child too.
         for (_, p) in queries::predecessor_edges(conn, &[id])? {
