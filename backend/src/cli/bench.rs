@@ -3,6 +3,9 @@
 //! `mes bench platform` starts this very binary as a server on a fresh SQLite database, measures
 //! cold start to ready, idle memory and binary size, then loads it with `wrk` (a standard HTTP
 //! load tool) at 64 connections and prints one JSON object.
+//!
+//! `mes bench work-orders --database URL [--orders 100000]` times the work-order list at scale
+//! (see `bench_orders.rs`).
 
 use std::{
     io::{Read, Write},
@@ -28,6 +31,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2)]
         threads: u32,
     },
+    /// The work-order list at plant scale: fills the database up to N orders, then prints p50/p99
+    /// of representative filters, sorts and a deep cursor page.
+    WorkOrders {
+        /// Database URL (sqlite://PATH or postgres://USER@HOST/DB); orders are added to it.
+        #[arg(long, value_name = "URL")]
+        database: String,
+        /// Orders to have in the database before timing.
+        #[arg(long, default_value_t = 100_000)]
+        orders: u64,
+        /// Timed runs per case.
+        #[arg(long, default_value_t = 300)]
+        runs: usize,
+    },
 }
 
 pub fn run(command: BenchCommand) -> Result<(), String> {
@@ -37,6 +53,11 @@ pub fn run(command: BenchCommand) -> Result<(), String> {
             seconds,
             threads,
         } => platform(connections, seconds, threads),
+        BenchCommand::WorkOrders {
+            database,
+            orders,
+            runs,
+        } => super::bench_orders::run(&database, orders, runs),
     }
 }
 

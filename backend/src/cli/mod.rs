@@ -3,6 +3,7 @@
 
 mod backup;
 mod bench;
+mod bench_orders;
 mod user;
 
 use std::{

@@ -19,7 +19,7 @@ use super::{
     models::*,
 };
 use crate::db::{
-    DbConnection, MultiBackend,
+    BackendKind, DbConnection, MultiBackend,
     schema::{
         attachments, bom_lines, boms, machines, number_sequences, products,
         routing_operation_machines, routing_operations, routings, settings, work_centers,
@@ -711,38 +711,62 @@ fn after_keyset(sort: WorkOrderSort, dir: SortDir, k: &Keyset) -> Option<Conditi
     Some(condition)
 }
 
-fn filtered(filter: &ListFilter) -> work_orders::BoxedQuery<'static, MultiBackend> {
+fn backend_of(conn: &DbConnection) -> BackendKind {
+    match conn {
+        DbConnection::Sqlite(_) => BackendKind::Sqlite,
+        DbConnection::Pg(_) => BackendKind::Postgres,
+    }
+}
+
+fn filtered(
+    filter: &ListFilter,
+    backend: BackendKind,
+) -> work_orders::BoxedQuery<'static, MultiBackend> {
     let mut query = work_orders::table.into_boxed();
-    if !filter.statuses.is_empty() {
-        let statuses: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-        query = query.filter(work_orders::status.eq_any(statuses));
+    match filter.statuses.as_slice() {
+        [] => {}
+        // `= 'x'`, not `= ANY('{x}')`: PostgreSQL reads an index in order only for the former.
+        [one] => query = query.filter(work_orders::status.eq(one.as_str())),
+        many => {
+            let statuses: Vec<&'static str> = many.iter().map(|s| s.as_str()).collect();
+            query = query.filter(work_orders::status.eq_any(statuses));
+        }
     }
     if let Some(product_id) = filter.product_id {
         query = query.filter(work_orders::product_id.eq(product_id));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
         let pattern = contains_pattern(search);
-        query = query.filter(
-            lower(work_orders::number)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(work_orders::customer)
+        let products_matching = products::table
+            .filter(
+                lower(products::code)
                     .like(pattern.clone())
-                    .escape('\\'))
-                .or(lower(work_orders::sales_order)
+                    .escape('\\')
+                    .or(lower(products::name).like(pattern.clone()).escape('\\')),
+            )
+            .select(products::id);
+        query = match backend {
+            // lower() on every row is most of a search's cost on SQLite, and buys nothing there:
+            // SQLite's LIKE already ignores ASCII case, and its lower() folds only ASCII.
+            BackendKind::Sqlite => query.filter(
+                work_orders::number
                     .like(pattern.clone())
-                    .escape('\\'))
-                .or(work_orders::product_id.eq_any(
-                    products::table
-                        .filter(
-                            lower(products::code)
-                                .like(pattern.clone())
-                                .escape('\\')
-                                .or(lower(products::name).like(pattern).escape('\\')),
-                        )
-                        .select(products::id),
-                )),
-        );
+                    .escape('\\')
+                    .or(work_orders::customer.like(pattern.clone()).escape('\\'))
+                    .or(work_orders::sales_order.like(pattern).escape('\\'))
+                    .or(work_orders::product_id.eq_any(products_matching)),
+            ),
+            BackendKind::Postgres => query.filter(
+                lower(work_orders::number)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(work_orders::customer)
+                        .like(pattern.clone())
+                        .escape('\\'))
+                    .or(lower(work_orders::sales_order).like(pattern).escape('\\'))
+                    .or(work_orders::product_id.eq_any(products_matching)),
+            ),
+        };
     }
     if let Some(from) = filter.due_from {
         query = query.filter(work_orders::due_at.ge(from));
@@ -769,27 +793,17 @@ fn filtered(filter: &ListFilter) -> work_orders::BoxedQuery<'static, MultiBacken
 }
 
 pub fn count(conn: &mut DbConnection, filter: &ListFilter) -> QueryResult<i64> {
-    filtered(filter).count().get_result(conn)
+    filtered(filter, backend_of(conn)).count().get_result(conn)
 }
 
-/// One page in sort order, starting after `after`. `None` if `after` does not fit the sort.
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &ListFilter,
+/// Applies the sort's full order (ties broken as described in [`super::cursor`]).
+fn ordered(
+    query: work_orders::BoxedQuery<'static, MultiBackend>,
     sort: WorkOrderSort,
     dir: SortDir,
-    after: Option<&Keyset>,
-    fetch: i64,
-) -> QueryResult<Option<Vec<WorkOrderRow>>> {
+) -> work_orders::BoxedQuery<'static, MultiBackend> {
     use work_orders::dsl as w;
-    let mut query = filtered(filter);
-    if let Some(k) = after {
-        match after_keyset(sort, dir, k) {
-            Some(condition) => query = query.filter(condition),
-            None => return Ok(None),
-        }
-    }
-    query = match (sort, dir) {
+    match (sort, dir) {
         (WorkOrderSort::DueAt, SortDir::Asc) => query.order((w::due_at.asc(), w::id.asc())),
         (WorkOrderSort::DueAt, SortDir::Desc) => query.order((w::due_at.desc(), w::id.desc())),
         (WorkOrderSort::Number, SortDir::Asc) => query.order(w::number.asc()),
@@ -812,8 +826,75 @@ pub fn list(
         }
         (WorkOrderSort::Quantity, SortDir::Asc) => query.order((w::quantity.asc(), w::id.asc())),
         (WorkOrderSort::Quantity, SortDir::Desc) => query.order((w::quantity.desc(), w::id.desc())),
+    }
+}
+
+/// The statuses a filter can match: its own list, narrowed to the open ones by `late=true`.
+/// `None`: any status.
+fn status_set(filter: &ListFilter) -> Option<Vec<WorkOrderStatus>> {
+    let open = |s: &WorkOrderStatus| s.is_open();
+    match (filter.statuses.is_empty(), filter.late) {
+        (true, Some(true)) => Some(WorkOrderStatus::ALL.into_iter().filter(open).collect()),
+        (true, _) => None,
+        (false, Some(true)) => Some(filter.statuses.iter().copied().filter(open).collect()),
+        (false, _) => Some(filter.statuses.clone()),
+    }
+}
+
+/// One page in sort order, starting after `after`. `None` if `after` does not fit the sort.
+///
+/// A list narrowed to a few statuses (open orders, late orders) is read status by status, each
+/// from its `(status, sort key…)` index, and the candidates are put in order by the database.
+/// One query over all the statuses would walk the plain sort index and skip the rest: open
+/// orders are the newest few percent, so sorted by due date, number or creation they sit at
+/// the far end of a 100,000-row index, and PostgreSQL, which assumes no such correlation,
+/// plans that walk (50 ms instead of 1).
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    sort: WorkOrderSort,
+    dir: SortDir,
+    after: Option<&Keyset>,
+    fetch: i64,
+) -> QueryResult<Option<Vec<WorkOrderRow>>> {
+    let backend = backend_of(conn);
+    if after.is_some_and(|k| after_keyset(sort, dir, k).is_none()) {
+        return Ok(None);
+    }
+    // Rows strictly after the cursor (a boxed condition is used up by its query: one each).
+    let page_of = |filter: &ListFilter| {
+        let mut query = filtered(filter, backend);
+        if let Some(condition) = after.and_then(|k| after_keyset(sort, dir, k)) {
+            query = query.filter(condition);
+        }
+        ordered(query, sort, dir).limit(fetch)
     };
-    query
+    let statuses = match status_set(filter) {
+        Some(s) if s.is_empty() => return Ok(Some(Vec::new())),
+        Some(s) if s.len() > 1 => s,
+        _ => {
+            return page_of(filter)
+                .select(WorkOrderRow::as_select())
+                .load(conn)
+                .map(Some);
+        }
+    };
+    let mut candidates: Vec<i64> = Vec::new();
+    for status in statuses {
+        let one = ListFilter {
+            statuses: vec![status],
+            ..filter.clone()
+        };
+        let ids: Vec<i64> = page_of(&one).select(work_orders::id).load(conn)?;
+        candidates.extend(ids);
+    }
+    if candidates.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let query = work_orders::table
+        .filter(work_orders::id.eq_any(candidates))
+        .into_boxed();
+    ordered(query, sort, dir)
         .limit(fetch)
         .select(WorkOrderRow::as_select())
         .load(conn)
