@@ -80,7 +80,8 @@ impl Cursor {
             SortValue::Time(t) => json!(micros(*t)),
             SortValue::Text(s) => json!(s),
             SortValue::Int(i) => json!(i),
-            SortValue::Float(f) => json!(f),
+            // The bits: a decimal float may not parse back to the very same value.
+            SortValue::Float(f) => json!(f.to_bits()),
         };
         let wire = json!([
             self.sort.as_str(),
@@ -113,7 +114,13 @@ impl Cursor {
                 SortValue::Text(value.as_str()?.to_owned())
             }
             WorkOrderSort::Priority => SortValue::Int(i32::try_from(value.as_i64()?).ok()?),
-            WorkOrderSort::Quantity => SortValue::Float(value.as_f64()?),
+            WorkOrderSort::Quantity => {
+                let q = f64::from_bits(value.as_u64()?);
+                if !q.is_finite() {
+                    return None;
+                }
+                SortValue::Float(q)
+            }
         };
         let due_at = match sort {
             WorkOrderSort::Priority | WorkOrderSort::Status => Some(from_micros(due_at)?),
@@ -168,6 +175,7 @@ mod tests {
                 Some(at(11)),
             ),
             (WorkOrderSort::Quantity, SortValue::Float(12.75), None),
+            (WorkOrderSort::Quantity, SortValue::Float(0.1 + 0.2), None),
         ];
         for (sort, value, due_at) in values {
             for dir in [SortDir::Asc, SortDir::Desc] {
@@ -203,5 +211,7 @@ mod tests {
         assert_eq!(Cursor::decode(&URL_SAFE_NO_PAD.encode(wire)), None);
         let negative = json!(["number", "asc", "A", null, 1, -5, "x"]).to_string();
         assert_eq!(Cursor::decode(&URL_SAFE_NO_PAD.encode(negative)), None);
+        let nan = json!(["quantity", "asc", f64::NAN.to_bits(), null, 1, 5, "x"]).to_string();
+        assert_eq!(Cursor::decode(&URL_SAFE_NO_PAD.encode(nan)), None);
     }
 }

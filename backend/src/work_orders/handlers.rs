@@ -151,6 +151,7 @@ pub async fn get_work_order_by_number(
 
 /// Change a work order. Draft: anything. Released, in progress, on hold: dates, priority,
 /// customer, sales order, notes, predecessors. Completed, cancelled: notes. Closed: nothing.
+/// Absent fields stay as they are (an earliest start, once set, can be moved but not removed).
 #[utoipa::path(patch, path = "/api/v1/work-orders/{id}", tag = "work-orders",
     params(("id" = i64, Path, description = "Work-order id")), request_body = WorkOrderUpdate,
     responses((status = 200, body = WorkOrderDetail), (status = 400, body = ApiError),

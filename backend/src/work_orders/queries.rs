@@ -367,8 +367,15 @@ pub fn set_rollup(conn: &mut DbConnection, id: i64, good: f64, scrap: f64) -> Qu
         .map(drop)
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(work_orders::table.find(id)).execute(conn)
+/// Deletes the order if it still has `lock_version`; `false` means it changed meanwhile.
+pub fn delete_checked(conn: &mut DbConnection, id: i64, lock_version: i32) -> QueryResult<bool> {
+    let n = diesel::delete(
+        work_orders::table
+            .filter(work_orders::id.eq(id))
+            .filter(work_orders::lock_version.eq(lock_version)),
+    )
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 pub fn children_of(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<WorkOrderRow>> {

@@ -1009,7 +1009,11 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> AppResult<()> 
             )));
         }
         let before = snapshot(conn, id)?;
-        queries::delete(conn, id)?;
+        // Checked: an order released a moment ago (on PostgreSQL, which does not serialise the
+        // two transactions) must not be deleted as the draft it was.
+        if !queries::delete_checked(conn, id, row.lock_version)? {
+            return Err(stale());
+        }
         audit::deleted(conn, actor, ENTITY, id, &before)?;
         Ok(())
     })
@@ -1268,7 +1272,9 @@ pub fn transition_at(
                         "{reported} has been reported already: the order cannot be cancelled; complete it short with a reason instead"
                     )));
                 }
+                // No longer on hold: the reason stays in the timeline.
                 changes.held_from = Some(None);
+                changes.hold_reason = Some(None);
             }
             WorkOrderAction::Reopen => {
                 changes.completed_at = Some(None);
