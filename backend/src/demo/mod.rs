@@ -141,5 +141,6 @@ pub fn fill(db: &Db) -> AppResult<Vec<DemoLogin>> {
         });
     }
     plant::fill_plant(&mut conn, &actor)?;
+    orders::fill_orders(&mut conn, &actor, crate::db::now())?;
     Ok(logins)
 }
