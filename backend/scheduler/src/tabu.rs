@@ -947,7 +947,7 @@ impl<'a> Search<'a> {
             200 + n / 2
         } else if self.use_relinking() {
             // Small instances: more, shorter walks (ft10 at 1 s: 7-8/10 seeds vs 6/10).
-            if n <= 150 { 200 + 5 * n } else { 500 + 10 * n }
+            if n < 150 { 200 + 5 * n } else { 500 + 10 * n }
         } else {
             2000 + 20 * n
         }
