@@ -23,8 +23,8 @@
 //! 4. **Replan** with [`replan`]`(problem, &previous_plan, now, &events, &options)` when the
 //!    shop floor reports an [`Event`] (machine down/up, rush order, actual operation times,
 //!    scrap to remake, extra work). Started operations stay fixed, nothing new starts before
-//!    `now`, moves inside the frozen horizon are penalised, and [`ReplanResult::moves`] lists
-//!    what moved and which event caused it. `ReplanResult::problem` (events applied, started
+//!    `now`, moves inside the frozen horizon are penalised (those after it lightly), and
+//!    [`ReplanResult::moves`] lists what moved and which event caused it. `ReplanResult::problem` (events applied, started
 //!    operations frozen) is the base for the next replan.
 //!
 //! ```
