@@ -7,6 +7,7 @@ use crate::{
     auth::{ratelimit::LoginLimiter, session::SessionCache},
     config::Config,
     db::Db,
+    events::EventBus,
     http::metrics::Metrics,
 };
 
@@ -16,6 +17,7 @@ pub struct AppState {
     pub sessions: SessionCache,
     pub login_limiter: LoginLimiter,
     pub metrics: Metrics,
+    pub events: EventBus,
     pub started_at: Instant,
 }
 
@@ -28,6 +30,7 @@ impl AppState {
             sessions: SessionCache::new(),
             login_limiter,
             metrics: Metrics::new(),
+            events: EventBus::new(),
             started_at: Instant::now(),
         }
     }

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod ids;
 pub mod import;
 pub mod master_data;
