@@ -10,3 +10,11 @@ init({ module_or_path: "/assets/mes-frontend_bg.wasm?v=__BUILD__" }).catch((erro
   }
   throw error;
 });
+
+// The service worker keeps the app shell for tablets that reload offline. Browsers allow it on
+// HTTPS and on localhost only; elsewhere the app still works, it just needs the network to start.
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("/sw.js").catch((error) => {
+    console.warn("service worker not registered:", error);
+  });
+}

@@ -73,9 +73,12 @@ cp "$root/assets/icons/favicon.svg" "$stage/assets/favicon.svg"
 
 # A content hash in the asset URLs: after an upgrade, browsers fetch the new files even if
 # they cached the old ones; index.html itself must be served with `Cache-Control: no-cache`.
-build_id="$(cat "$stage"/assets/* "$here/index.html" "$here/boot.js" | sha256sum | cut -c1-12)"
+build_id="$(cat "$stage"/assets/* "$here/index.html" "$here/boot.js" "$here/sw.js" "$here/manifest.webmanifest" | sha256sum | cut -c1-12)"
 sed "s/__BUILD__/$build_id/g" "$here/index.html" >"$stage/index.html"
 sed "s/__BUILD__/$build_id/g" "$here/boot.js" >"$stage/assets/boot.js"
+# The service worker's scope is its folder: it sits at the root to cover every page.
+sed "s/__BUILD__/$build_id/g" "$here/sw.js" >"$stage/sw.js"
+cp "$here/manifest.webmanifest" "$stage/manifest.webmanifest"
 
 rm -rf "$here/dist"
 mv "$stage" "$here/dist"

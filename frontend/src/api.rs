@@ -12,10 +12,7 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use mes_api_types::{
     ApiError, ErrorKind, Lang, Page, UserId,
     audit::{AuditAction, AuditEntry},
-    auth::{
-        BadgeLoginRequest, LoginRequest, Me, NewUser, PasswordChange, PreferencesUpdate, Role,
-        User, UserUpdate,
-    },
+    auth::{LoginRequest, Me, NewUser, PasswordChange, PreferencesUpdate, Role, User, UserUpdate},
     system::Health,
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -101,13 +98,13 @@ fn kind_for_status(status: u16) -> ErrorKind {
     }
 }
 
-/// One API request being built. Endpoint functions below use it. Extra headers go here too: the
-/// station's retried writes will add an `Idempotency-Key` method next to [`Call::json`].
+/// One API request being built. Endpoint functions here and in the station's module use it.
 #[must_use]
-struct Call {
+pub(crate) struct Call {
     method: Method,
     path: String,
     query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
     body: Option<Result<String, String>>,
 }
 
@@ -117,45 +114,64 @@ impl Call {
             method,
             path: path.into(),
             query: Vec::new(),
+            headers: Vec::new(),
             body: None,
         }
     }
 
-    fn get(path: impl Into<String>) -> Self {
+    pub(crate) fn get(path: impl Into<String>) -> Self {
         Call::new(Method::GET, path)
     }
 
-    fn post(path: impl Into<String>) -> Self {
+    pub(crate) fn post(path: impl Into<String>) -> Self {
         Call::new(Method::POST, path)
     }
 
-    fn put(path: impl Into<String>) -> Self {
+    pub(crate) fn put(path: impl Into<String>) -> Self {
         Call::new(Method::PUT, path)
     }
 
-    fn patch(path: impl Into<String>) -> Self {
+    pub(crate) fn patch(path: impl Into<String>) -> Self {
         Call::new(Method::PATCH, path)
     }
 
+    pub(crate) fn delete(path: impl Into<String>) -> Self {
+        Call::new(Method::DELETE, path)
+    }
+
     /// Adds a query parameter; `None` and empty values are left out.
-    fn query(mut self, key: &'static str, value: Option<impl ToString>) -> Self {
+    pub(crate) fn query(mut self, key: &'static str, value: Option<impl ToString>) -> Self {
         if let Some(value) = value.map(|v| v.to_string()).filter(|v| !v.is_empty()) {
             self.query.push((key, value));
         }
         self
     }
 
-    fn json<B: Serialize>(mut self, body: &B) -> Self {
+    pub(crate) fn json<B: Serialize>(mut self, body: &B) -> Self {
         self.body = Some(serde_json::to_string(body).map_err(|e| e.to_string()));
         self
     }
 
-    async fn send(self) -> Result<Response, FetchError> {
+    /// A body already serialised (the station's queued writes keep theirs as text).
+    pub(crate) fn json_text(mut self, body: String) -> Self {
+        self.body = Some(Ok(body));
+        self
+    }
+
+    pub(crate) fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub(crate) async fn send(self) -> Result<Response, FetchError> {
         let mut builder = RequestBuilder::new(&self.path)
             .method(self.method)
             .credentials(RequestCredentials::SameOrigin)
             .header("Accept", "application/json")
             .header("Accept-Language", language().tag());
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
         if !self.query.is_empty() {
             builder = builder.query(self.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
@@ -181,7 +197,7 @@ impl Call {
     }
 
     /// Sends and decodes a JSON answer.
-    async fn fetch<T: DeserializeOwned>(self) -> Result<T, FetchError> {
+    pub(crate) async fn fetch<T: DeserializeOwned>(self) -> Result<T, FetchError> {
         let response = self.send().await?;
         response
             .json::<T>()
@@ -190,7 +206,7 @@ impl Call {
     }
 
     /// Sends and ignores the answer's body (204 No Content).
-    async fn execute(self) -> Result<(), FetchError> {
+    pub(crate) async fn execute(self) -> Result<(), FetchError> {
         self.send().await.map(drop)
     }
 }
@@ -254,14 +270,6 @@ pub async fn health() -> Result<Health, FetchError> {
 /// `POST /api/v1/auth/login`: sets the session cookie.
 pub async fn login(request: &LoginRequest) -> Result<Me, FetchError> {
     Call::post("/api/v1/auth/login").json(request).fetch().await
-}
-
-/// `POST /api/v1/auth/badge-login`: an operator signs in at a station.
-pub async fn badge_login(request: &BadgeLoginRequest) -> Result<Me, FetchError> {
-    Call::post("/api/v1/auth/badge-login")
-        .json(request)
-        .fetch()
-        .await
 }
 
 /// `POST /api/v1/auth/logout`.

@@ -10,12 +10,16 @@ use leptos_router::{
 use crate::{
     components::{errors::NotFoundPage, notice::provide_notices},
     i18n::provide_i18n,
-    layouts::{board::BoardLayout, office::OfficeLayout, station::StationLayout},
+    layouts::{
+        board::BoardLayout,
+        office::OfficeLayout,
+        station::{StationLayout, StationPicker},
+    },
     pages::{
-        audit::AuditPage, board::BoardOverview, home::HomePage, login::LoginPage,
-        station::StationHome, users::UsersPage,
+        audit::AuditPage, board::BoardOverview, home::HomePage, login::LoginPage, users::UsersPage,
     },
     session::provide_session,
+    station::{operation::StationOperation, queue::StationQueue},
 };
 
 #[component]
@@ -28,8 +32,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 // Tablet at a machine: operators sign in with badge and PIN.
+                <Route path=path!("/station") view=StationPicker/>
                 <ParentRoute path=path!("/station/:machine_code") view=StationLayout>
-                    <Route path=path!("") view=StationHome/>
+                    <Route path=path!("") view=StationQueue/>
+                    <Route path=path!("op/:operation_id") view=StationOperation/>
                 </ParentRoute>
                 // Wall screen: no sign-in, no input.
                 <ParentRoute path=path!("/board") view=BoardLayout>

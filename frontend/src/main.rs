@@ -7,6 +7,7 @@ mod i18n;
 mod layouts;
 mod pages;
 mod session;
+mod station;
 mod util;
 
 fn main() {

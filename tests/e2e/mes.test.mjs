@@ -57,7 +57,7 @@ after(async () => {
  * A fresh context (own cookies and storage) and page, with every page error and unexpected
  * console error collected. `allowed401` lists API paths whose 401 the scenario expects.
  */
-async function openPage({ viewport, allowed401 = ["/api/v1/auth/me"] }) {
+async function openPage({ viewport, allowed401 = ["/api/v1/auth/me"], offline = false }) {
   const context = await browser.newContext({ viewport, locale: "en-US" });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
@@ -69,7 +69,10 @@ async function openPage({ viewport, allowed401 = ["/api/v1/auth/me"] }) {
     const expected =
       /status of 401/.test(message.text()) &&
       allowed401.some((p) => url.startsWith(`${BASE_URL}${p}`));
-    if (!expected) problems.push(`console error: ${message.text()} (${url})`);
+    // Offline on purpose: the browser logs each failed request; the app handles them.
+    const offlineNoise =
+      offline && /ERR_INTERNET_DISCONNECTED|Failed to fetch|service worker/i.test(message.text());
+    if (!expected && !offlineNoise) problems.push(`console error: ${message.text()} (${url})`);
   });
   page.on("response", (response) => {
     const url = new URL(response.url());
@@ -230,11 +233,16 @@ describe("office", () => {
 });
 
 describe("station", () => {
-  test("1024×768: badge and PIN sign-in, empty queue, sign-out", async () => {
-    const { page, close } = await openPage({ viewport: { width: 1024, height: 768 } });
+  test("1024×768: badge and PIN sign-in, queue, sign-out", async () => {
+    const api = await apiAs(MANAGER_USER, MANAGER_PASSWORD);
+    const machine = (await api.get("/api/v1/machines?limit=1&active=true")).items[0].code;
+    const { page, close } = await openPage({
+      viewport: { width: 1024, height: 768 },
+      allowed401: ["/api/v1/auth/me", "/api/v1/stations/"],
+    });
     try {
-      await page.goto(`${BASE_URL}/station/M-01`);
-      await page.locator(".station-code", { hasText: "M-01" }).waitFor();
+      await page.goto(`${BASE_URL}/station/${encodeURIComponent(machine)}`);
+      await page.locator(".station-code", { hasText: machine }).waitFor();
       await page.locator(".net-status.online").waitFor();
       const badge = page.locator("#station-badge");
       await badge.waitFor();
@@ -256,12 +264,142 @@ describe("station", () => {
         await page.locator(".keypad").getByRole("button", { name: digit, exact: true }).click();
       }
       await page.getByRole("button", { name: "登录", exact: true }).click();
-      await page.getByRole("heading", { name: "暂无排队的工作" }).waitFor();
+      await page.getByRole("heading", { name: "待加工" }).waitFor();
       await page.locator(".operator-chip").waitFor();
       await shoot(page, "station-signed-in");
 
       await page.getByRole("button", { name: "退出登录" }).click();
       await page.getByRole("heading", { name: "刷工牌登录" }).waitFor();
+    } finally {
+      await close();
+    }
+  });
+});
+
+/** Calls the API as a signed-in user (the demo manager), outside the browser. */
+async function apiAs(username, password) {
+  const login = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  assert.equal(login.status, 200, `sign-in as ${username}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const call = async (method, path, body) => {
+    const response = await fetch(`${BASE_URL}${path}`, {
+      method,
+      headers: { Cookie: cookie, "Content-Type": "application/json", "Accept-Language": "en" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return { get: (p) => call("GET", p), post: (p, b) => call("POST", p, b ?? {}) };
+}
+
+/** A released rush order of `quantity` and the code of a machine its first operation runs on. */
+async function releasedOrder(api, quantity) {
+  const sample = (await api.get("/api/v1/work-orders?status=released&limit=1")).items[0];
+  assert.ok(sample, "the demo plant has released orders");
+  const order = await api.post("/api/v1/work-orders", {
+    product_id: sample.product_id,
+    quantity,
+    due_at: new Date(Date.now() + 86_400_000).toISOString(),
+    priority: 1,
+    customer: "E2E",
+  });
+  await api.post(`/api/v1/work-orders/${order.id}/release`);
+  const detail = await api.get(`/api/v1/work-orders/${order.id}`);
+  const first = detail.operations[0];
+  let machine = first.machines[0]?.machine_code;
+  if (!machine) {
+    const machines = await api.get(`/api/v1/machines?work_center_id=${first.work_center_id}&active=true`);
+    machine = machines.items[0].code;
+  }
+  return { order: detail, operation: first, machine };
+}
+
+describe("station reporting", () => {
+  test("1024×768: badge, scan, start, report 10 good + 2 scrap, complete; offline report kept over a reload and applied once", async () => {
+    const api = await apiAs(MANAGER_USER, MANAGER_PASSWORD);
+    const { order, operation, machine } = await releasedOrder(api, 10);
+    const { page, close } = await openPage({
+      viewport: { width: 1024, height: 768 },
+      allowed401: ["/api/v1/auth/me", "/api/v1/stations/"],
+      offline: true,
+    });
+    try {
+      await page.goto(`${BASE_URL}/station/${encodeURIComponent(machine)}`);
+      await page.locator("#station-badge").waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === "station-badge");
+      await page.keyboard.type(BADGE);
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.activeElement?.id === "station-pin");
+      await page.keyboard.type(PIN);
+      await page.keyboard.press("Enter");
+      await page.locator(".operators-bar .operator-chip").waitFor();
+
+      // The scanner types the traveler's code and Enter: the operation opens.
+      await page.locator("#station-scan").waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === "station-scan");
+      await page.keyboard.type(operation.scan_code);
+      await page.keyboard.press("Enter");
+      await page.locator(".operation-head", { hasText: order.number }).waitFor();
+      for (const button of await page.locator(".station button").all()) {
+        if (!(await button.isVisible())) continue;
+        const box = await button.boundingBox();
+        assert.ok(box && box.height >= 48, `button ${await button.innerText()} is ${box?.height}px`);
+      }
+
+      await page.getByRole("button", { name: "开始生产" }).click();
+      await page.locator(".badge", { hasText: "生产中" }).waitFor();
+
+      // Report 10 good and 2 scrap with a reason, then complete: three taps from the pad.
+      await page.getByRole("button", { name: "报工", exact: true }).click();
+      await page.locator("#report-good").fill("10");
+      const reason = page.locator(".report-pad .reason-grid button").first();
+      await reason.click();
+      await reason.click();
+      await page.getByRole("button", { name: "确认" }).click();
+      await page.locator("[data-qty=good]", { hasText: "10" }).waitFor();
+      await page.locator("[data-qty=scrap]", { hasText: "2" }).waitFor();
+      await shoot(page, "station-operation");
+      await page.getByRole("button", { name: "完工", exact: true }).click();
+      await page.waitForFunction(async (id) => {
+        const r = await fetch(`/api/v1/operations/${id}`);
+        return r.ok && (await r.json()).operation.status === "completed";
+      }, operation.id);
+      let after = await api.get(`/api/v1/work-orders/${order.id}`);
+      assert.equal(after.operations[0].qty_good, 10);
+      assert.equal(after.operations[0].qty_scrap, 2);
+
+      // Offline: a report on the next operation waits on the tablet, survives a reload, and is
+      // applied exactly once when the network returns.
+      const second = after.operations[1];
+      assert.ok(second, "the routing has a second operation");
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.goto(`${BASE_URL}/station/${encodeURIComponent(machine)}/op/${second.id}`);
+      await page.locator(".operation-head", { hasText: order.number }).waitFor();
+      const context = page.context();
+      await context.setOffline(true);
+      await page.locator(".net-status.offline").waitFor({ timeout: 20_000 });
+      await page.getByRole("button", { name: "报工", exact: true }).click();
+      await page.locator("#report-good").fill("3");
+      await page.getByRole("button", { name: "确认" }).click();
+      await page.locator(".pending-badge[data-pending='1']").waitFor();
+      await page.reload();
+      await page.locator(".pending-badge[data-pending='1']").waitFor();
+      await shoot(page, "station-offline");
+      await context.setOffline(false);
+      await page.locator(".pending-badge").waitFor({ state: "detached", timeout: 30_000 });
+      after = await api.get(`/api/v1/work-orders/${order.id}`);
+      assert.equal(after.operations[1].qty_good, 3, "the offline report arrived exactly once");
+      // A second replay of the same key would be a duplicate: there is none.
+      await page.reload();
+      await page.locator(".operation-head", { hasText: order.number }).waitFor();
+      after = await api.get(`/api/v1/work-orders/${order.id}`);
+      assert.equal(after.operations[1].qty_good, 3);
     } finally {
       await close();
     }

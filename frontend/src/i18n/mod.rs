@@ -276,3 +276,76 @@ mod tests {
         }
     }
 }
+
+pub fn pending_writes(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("待提交 {count} 条"),
+        Lang::En if count == 1 => "1 waiting to send".to_owned(),
+        Lang::En => format!("{count} waiting to send"),
+    }
+}
+
+pub fn available_qty(lang: Lang, qty: &str, unit: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("可加工 {qty} {unit}"),
+        Lang::En => format!("{qty} {unit} available"),
+    }
+}
+
+pub fn nothing_to_do_here(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("{code}：没有可在本工位加工的工序。"),
+        Lang::En => format!("{code}: no open operation for this station."),
+    }
+}
+
+pub fn other_place_code(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("{code} 是设备或工位标签，请扫描工单或工序二维码。"),
+        Lang::En => {
+            format!("{code} is a machine or station label: scan a work-order or operation code.")
+        }
+    }
+}
+
+pub fn report_summary(lang: Lang, good: &str, scrap: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("良品 {good}，报废 {scrap}"),
+        Lang::En => format!("good {good}, scrap {scrap}"),
+    }
+}
+
+/// A configurable reason's name in the UI language (the other one when that is empty).
+pub fn reason_name(lang: Lang, zh: &str, en: &str) -> String {
+    let (first, second) = match lang {
+        Lang::ZhCn => (zh, en),
+        Lang::En => (en, zh),
+    };
+    if first.trim().is_empty() {
+        second
+    } else {
+        first
+    }
+    .to_owned()
+}
+
+pub fn andon_kind(lang: Lang, kind: mes_api_types::station::AndonKind) -> &'static str {
+    use mes_api_types::station::AndonKind::*;
+    match (lang, kind) {
+        (Lang::ZhCn, Maintenance) => "维修",
+        (Lang::ZhCn, Quality) => "质量",
+        (Lang::ZhCn, Material) => "物料",
+        (Lang::ZhCn, Supervisor) => "班组长",
+        (Lang::En, Maintenance) => "Maintenance",
+        (Lang::En, Quality) => "Quality",
+        (Lang::En, Material) => "Material",
+        (Lang::En, Supervisor) => "Supervisor",
+    }
+}
+
+pub fn minutes(lang: Lang, minutes: i64) -> String {
+    match lang {
+        Lang::ZhCn => format!("{minutes} 分钟"),
+        Lang::En => format!("{minutes} min"),
+    }
+}

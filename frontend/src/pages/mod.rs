@@ -4,5 +4,4 @@ pub mod audit;
 pub mod board;
 pub mod home;
 pub mod login;
-pub mod station;
 pub mod users;
