@@ -30,4 +30,7 @@ id_type!(
     AttachmentId,
     WorkOrderId,
     WorkOrderOperationId,
+    OperationPhaseId,
+    ProductionReportId,
+    AndonCallId,
 );

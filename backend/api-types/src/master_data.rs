@@ -461,6 +461,8 @@ pub struct RoutingOperation {
     pub transfer_minutes: f64,
     pub inspection_required: bool,
     pub instruction: String,
+    /// Pay per good unit (计件单价); `None`: not paid by the piece.
+    pub piece_rate: Option<f64>,
     /// Empty: any machine of the work centre.
     pub machines: Vec<EligibleMachine>,
     pub attachments: Vec<Attachment>,
@@ -508,6 +510,9 @@ pub struct RoutingOperationInput {
     pub inspection_required: bool,
     #[serde(default)]
     pub instruction: String,
+    /// Pay per good unit (计件单价); leave out when not paid by the piece.
+    #[serde(default)]
+    pub piece_rate: Option<f64>,
     #[serde(default)]
     pub machines: Vec<EligibleMachineInput>,
 }

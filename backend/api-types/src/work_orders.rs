@@ -184,6 +184,8 @@ pub struct WorkOrderOperation {
     pub transfer_minutes: f64,
     pub inspection_required: bool,
     pub instruction: String,
+    /// Pay per good unit (计件单价), copied from the routing at release.
+    pub piece_rate: Option<f64>,
     pub status: OperationStatus,
     pub qty_good: f64,
     pub qty_scrap: f64,
@@ -199,7 +201,7 @@ pub struct WorkOrderOperation {
     pub planned_machine_code: Option<String>,
     pub planned_start: Option<DateTime<Utc>>,
     pub planned_end: Option<DateTime<Utc>>,
-    /// What the station scanner reads for this operation (`OP:<number>/<seq>`).
+    /// What the station scanner reads for this operation (`OP:<number>:<seq>`).
     pub scan_code: String,
     /// Work-instruction files of the routing operation it was copied from.
     pub attachments: Vec<crate::master_data::Attachment>,
@@ -381,7 +383,7 @@ impl WorkOrderSort {
     }
 }
 
-/// What a station's scanner read, resolved: `WO:<number>`, `OP:<number>/<seq>`,
+/// What a station's scanner read, resolved: `WO:<number>`, `OP:<number>:<seq>`,
 /// `M:<machine code>`, `ST:<station code>`. Printed as QR codes on travelers and labels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -406,7 +408,8 @@ impl ScanCode {
                 number: rest.to_owned(),
             }),
             "OP" => {
-                let (number, seq) = rest.rsplit_once('/')?;
+                // `OP:<number>:<seq>` (printed labels) or `OP:<number>/<seq>` (older travelers).
+                let (number, seq) = rest.rsplit_once([':', '/'])?;
                 Some(ScanCode::Operation {
                     number: number.to_owned(),
                     seq: seq.parse().ok()?,
@@ -427,7 +430,7 @@ impl std::fmt::Display for ScanCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ScanCode::WorkOrder { number } => write!(f, "WO:{number}"),
-            ScanCode::Operation { number, seq } => write!(f, "OP:{number}/{seq}"),
+            ScanCode::Operation { number, seq } => write!(f, "OP:{number}:{seq}"),
             ScanCode::Machine { code } => write!(f, "M:{code}"),
             ScanCode::Station { code } => write!(f, "ST:{code}"),
         }

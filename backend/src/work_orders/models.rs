@@ -186,6 +186,7 @@ pub struct NewOperationRow {
     pub inspection_required: bool,
     pub instruction: String,
     pub status: String,
+    pub piece_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -270,6 +271,7 @@ pub struct RoutingOperationSource {
     pub transfer_minutes: f64,
     pub inspection_required: bool,
     pub instruction: String,
+    pub piece_rate: Option<f64>,
 }
 
 /// A BOM line as release explodes it.
