@@ -293,7 +293,11 @@ impl Client {
 
     /// The status and headers of a response whose body never ends (an event stream); the
     /// connection is dropped unread.
-    pub async fn status_only(&self, method: reqwest::Method, path: &str) -> (u16, reqwest::header::HeaderMap) {
+    pub async fn status_only(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> (u16, reqwest::header::HeaderMap) {
         let res = self
             .http
             .request(method, format!("{}{}", self.base_url, path))

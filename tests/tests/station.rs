@@ -216,16 +216,18 @@ async fn op_in(floor: &Floor, tablet: &Client, machine: i64, state: &str) -> i64
         "run" => &[("start", json!({"machine_id": machine, "phase": "run"}))],
         "paused" => &[
             ("start", json!({"machine_id": machine, "phase": "run"})),
-            ("pause", json!({"downtime_reason_id": floor.downtime_reason})),
+            (
+                "pause",
+                json!({"downtime_reason_id": floor.downtime_reason}),
+            ),
         ],
-        "done" => &[
-            ("report", json!({"good": 10})),
-            ("complete", json!({})),
-        ],
+        "done" => &[("report", json!({"good": 10})), ("complete", json!({}))],
         other => panic!("unknown state {other}"),
     };
     for (action, body) in steps {
-        act(tablet, op, action, body.clone()).await.assert_status(200);
+        act(tablet, op, action, body.clone())
+            .await
+            .assert_status(200);
     }
     op
 }
@@ -421,7 +423,11 @@ both_backends! {
 }
 
 async fn order_number(floor: &Floor, order: i64) -> String {
-    floor.admin.get(&format!("/api/v1/work-orders/{order}")).await.body["number"]
+    floor
+        .admin
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await
+        .body["number"]
         .as_str()
         .unwrap()
         .to_owned()
@@ -482,7 +488,10 @@ both_backends! {
 }
 
 /// Runs two futures at once on the test's runtime.
-async fn futures_join(a: impl std::future::Future<Output = ()>, b: impl std::future::Future<Output = ()>) {
+async fn futures_join(
+    a: impl std::future::Future<Output = ()>,
+    b: impl std::future::Future<Output = ()>,
+) {
     let (a, b) = (Box::pin(a), Box::pin(b));
     let mut a = Some(a);
     let mut b = Some(b);
@@ -598,7 +607,11 @@ async fn tokio_timeout(
     chunk: impl std::future::Future<Output = reqwest::Result<Option<bytes_alias::Bytes>>>,
 ) -> String {
     let deadline = actix_web::rt::time::timeout(std::time::Duration::from_secs(10), chunk);
-    let bytes = deadline.await.expect("an event within 10 s").unwrap().unwrap();
+    let bytes = deadline
+        .await
+        .expect("an event within 10 s")
+        .unwrap()
+        .unwrap();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 

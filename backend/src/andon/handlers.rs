@@ -35,7 +35,10 @@ pub async fn list_andon_calls(
 ) -> AppResult<web::Json<Vec<AndonCall>>> {
     let query = query.0;
     Ok(web::Json(
-        state.db.run(move |conn| service::list(conn, &query)).await?,
+        state
+            .db
+            .run(move |conn| service::list(conn, &query))
+            .await?,
     ))
 }
 

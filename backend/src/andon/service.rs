@@ -47,7 +47,10 @@ struct CallRow {
 }
 
 fn not_found(id: i64) -> AppError {
-    AppError::NotFound(text!("安灯呼叫 {id} 不存在", "Andon call {id} does not exist"))
+    AppError::NotFound(text!(
+        "安灯呼叫 {id} 不存在",
+        "Andon call {id} does not exist"
+    ))
 }
 
 fn note_of(note: Option<&str>) -> AppResult<String> {
@@ -174,7 +177,12 @@ pub fn raise(
     let note = note_of(request.note.as_deref())?;
     write_transaction(conn, |conn| {
         let mut errors = Vec::new();
-        let station = match request.station.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let station = match request
+            .station
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(code) => match station_queries::station_by_code(conn, code)? {
                 Some(s) => Some(s),
                 None => {

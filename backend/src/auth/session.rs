@@ -108,14 +108,12 @@ impl SessionCache {
     /// Forget every cached session of a user (after their roles, status or password changed).
     pub fn forget_user(&self, user_id: i64) {
         // Only fails if closures were not enabled at build time, which they are.
-        let _ = self
-            .by_token_hash
-            .invalidate_entries_if(move |_, u| {
-                u.id == user_id
-                    || u.station
-                        .as_ref()
-                        .is_some_and(|s| s.operator(user_id).is_some())
-            });
+        let _ = self.by_token_hash.invalidate_entries_if(move |_, u| {
+            u.id == user_id
+                || u.station
+                    .as_ref()
+                    .is_some_and(|s| s.operator(user_id).is_some())
+        });
     }
 
     pub fn forget_token_hash(&self, token_hash: &str) {
@@ -231,7 +229,10 @@ pub fn load_station(
         .filter(station_operators::session_id.eq(session_id))
         .filter(station_operators::signed_out_at.is_null())
         .filter(u::active.eq(true))
-        .order((station_operators::signed_in_at.asc(), station_operators::id.asc()))
+        .order((
+            station_operators::signed_in_at.asc(),
+            station_operators::id.asc(),
+        ))
         .select((
             u::id,
             u::username,

@@ -19,7 +19,10 @@ use std::{
 };
 
 use diesel::{SqliteConnection, connection::SimpleConnection, prelude::*};
-use mes_api_types::{auth::Role, work_orders::{TransitionRequest, WorkOrderAction}};
+use mes_api_types::{
+    auth::Role,
+    work_orders::{TransitionRequest, WorkOrderAction},
+};
 use serde_json::json;
 
 use crate::{
@@ -333,7 +336,9 @@ async fn drive(
 ) -> Result<Tally, String> {
     let mut cookies = Vec::with_capacity(tablets.len());
     for (station, badge, _) in tablets {
-        let client = awc::Client::builder().timeout(Duration::from_secs(30)).finish();
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .finish();
         let mut res = client
             .post(format!("{base}/api/v1/stations/{station}/operators"))
             .send_json(&json!({"badge": badge, "pin": PIN}))
@@ -363,7 +368,9 @@ async fn drive(
         let url = format!("{base}/api/v1/operations/{op}/report");
         let tally = tally.clone();
         tasks.push(actix_web::rt::spawn(async move {
-            let client = awc::Client::builder().timeout(Duration::from_secs(30)).finish();
+            let client = awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .finish();
             let mut n = 0u64;
             while Instant::now() < deadline {
                 n += 1;

@@ -165,7 +165,10 @@ fn replay(stored: StoredRow, ctx: &Idempotency, hash: &str) -> Result<(u16, Stri
             details: Vec::new(),
         });
     }
-    Ok((u16::try_from(stored.status).unwrap_or(500), stored.response_body))
+    Ok((
+        u16::try_from(stored.status).unwrap_or(500),
+        stored.response_body,
+    ))
 }
 
 fn store(
@@ -240,8 +243,7 @@ where
                 }
                 Err(e) if is_final(&e) => {
                     let status = actix_web::ResponseError::status_code(&e).as_u16();
-                    let body =
-                        serde_json::to_string(&e.body(ctx.lang)).map_err(AppError::from)?;
+                    let body = serde_json::to_string(&e.body(ctx.lang)).map_err(AppError::from)?;
                     store(conn, ctx, key, &hash, status, &body, at)?;
                     Ok(Outcome::Stored {
                         status,

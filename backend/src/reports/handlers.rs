@@ -5,12 +5,7 @@ use mes_api_types::{
 };
 
 use super::service;
-use crate::{
-    auth::session::SessionUser,
-    error::AppResult,
-    http::extract::Query,
-    state::AppState,
-};
+use crate::{auth::session::SessionUser, error::AppResult, http::extract::Query, state::AppState};
 
 /// Piece-rate and labour report (计件) per operator per period. Supervisors, managers and admins
 /// see everyone (or `user_id`); an operator sees only themself. `format=csv|xlsx` downloads a
@@ -29,7 +24,8 @@ pub async fn piece_rate_report(
     query: Query<PieceRateQuery>,
 ) -> AppResult<HttpResponse> {
     let query = query.0;
-    let tz = crate::plant::calendar::parse_tz(&state.config.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = crate::plant::calendar::parse_tz(&state.config.timezone)
+        .unwrap_or(chrono_tz::Asia::Shanghai);
     let lang = user.language;
     let format = query.format;
     let (from, to) = (query.from, query.to);

@@ -17,8 +17,7 @@ use crate::{
     db::{
         DbConnection,
         schema::{
-            labour_entries, production_reports, products, users, work_order_operations,
-            work_orders,
+            labour_entries, production_reports, products, users, work_order_operations, work_orders,
         },
     },
     error::{AppError, AppResult},
@@ -85,7 +84,10 @@ pub fn piece_rate(
     if query.to < query.from {
         return Err(AppError::invalid(
             "to",
-            text!("结束日期早于开始日期", "The end date is before the start date"),
+            text!(
+                "结束日期早于开始日期",
+                "The end date is before the start date"
+            ),
         ));
     }
     if (query.to - query.from).num_days() >= MAX_DAYS {
@@ -108,7 +110,9 @@ pub fn piece_rate(
     let period = query.period;
 
     let mut reports = production_reports::table
-        .inner_join(work_order_operations::table.inner_join(work_orders::table.inner_join(products::table)))
+        .inner_join(
+            work_order_operations::table.inner_join(work_orders::table.inner_join(products::table)),
+        )
         .filter(production_reports::reported_at.ge(start))
         .filter(production_reports::reported_at.lt(end))
         .filter(production_reports::operator_id.is_not_null())
@@ -116,20 +120,29 @@ pub fn piece_rate(
     if let Some(u) = only_user {
         reports = reports.filter(production_reports::operator_id.eq(u));
     }
-    let rows: Vec<(Option<i64>, NaiveDateTime, i64, String, i32, String, String, f64, Option<f64>)> =
-        reports
-            .select((
-                production_reports::operator_id,
-                production_reports::reported_at,
-                production_reports::operation_id,
-                work_orders::number,
-                work_order_operations::seq,
-                work_order_operations::name,
-                products::code,
-                production_reports::good,
-                work_order_operations::piece_rate,
-            ))
-            .load(conn)?;
+    let rows: Vec<(
+        Option<i64>,
+        NaiveDateTime,
+        i64,
+        String,
+        i32,
+        String,
+        String,
+        f64,
+        Option<f64>,
+    )> = reports
+        .select((
+            production_reports::operator_id,
+            production_reports::reported_at,
+            production_reports::operation_id,
+            work_orders::number,
+            work_order_operations::seq,
+            work_order_operations::name,
+            products::code,
+            production_reports::good,
+            work_order_operations::piece_rate,
+        ))
+        .load(conn)?;
 
     let mut labour = labour_entries::table
         .filter(labour_entries::started_at.lt(end))
@@ -238,12 +251,30 @@ pub fn piece_rate(
 fn headers(lang: Lang) -> [&'static str; 11] {
     match lang {
         Lang::ZhCn => [
-            "期间", "工号", "姓名", "工单", "工序号", "工序", "产品", "合格数", "计件单价", "金额",
+            "期间",
+            "工号",
+            "姓名",
+            "工单",
+            "工序号",
+            "工序",
+            "产品",
+            "合格数",
+            "计件单价",
+            "金额",
             "工时（小时）",
         ],
         Lang::En => [
-            "Period", "User", "Name", "Work order", "Seq", "Operation", "Product", "Good",
-            "Piece rate", "Amount", "Hours",
+            "Period",
+            "User",
+            "Name",
+            "Work order",
+            "Seq",
+            "Operation",
+            "Product",
+            "Good",
+            "Piece rate",
+            "Amount",
+            "Hours",
         ],
     }
 }
@@ -369,7 +400,10 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
         );
         assert_eq!(
-            next_period(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), ReportPeriod::Month),
+            next_period(
+                NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                ReportPeriod::Month
+            ),
             NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
         );
     }

@@ -69,10 +69,7 @@ pub fn check(
         ));
     }
     if op == OperationStatus::Done {
-        return Err(text!(
-            "该工序已完工",
-            "The operation is completed already"
-        ));
+        return Err(text!("该工序已完工", "The operation is completed already"));
     }
     use PhaseKind as P;
     match (phase, action) {
@@ -84,9 +81,7 @@ pub fn check(
             "工序已暂停，请先恢复",
             "The operation is paused: resume it first"
         )),
-        (Some(P::Setup), A::StartSetup) => {
-            Err(text!("已在调机中", "Setup is running already"))
-        }
+        (Some(P::Setup), A::StartSetup) => Err(text!("已在调机中", "Setup is running already")),
         (Some(P::Run), A::StartRun) => Err(text!("已在生产中", "The run is going already")),
         (Some(P::Run), A::StartSetup) => Err(text!(
             "正在生产，不能再调机；请先暂停或完工",
@@ -149,7 +144,14 @@ fn load_checked(conn: &mut DbConnection, id: i64, action: StationAction) -> AppR
     Ok(Loaded { op, order, phase })
 }
 
-fn event(conn: &mut DbConnection, acting: &Acting, order_id: i64, at: NaiveDateTime, kind: &str, detail: serde_json::Value) -> AppResult<()> {
+fn event(
+    conn: &mut DbConnection,
+    acting: &Acting,
+    order_id: i64,
+    at: NaiveDateTime,
+    kind: &str,
+    detail: serde_json::Value,
+) -> AppResult<()> {
     orders::insert_event(
         conn,
         &NewEventRow {
@@ -289,7 +291,11 @@ fn machine_status_of(kind: PhaseKind) -> MachineStatus {
     }
 }
 
-fn set_in_progress(conn: &mut DbConnection, op: &OperationLite, at: NaiveDateTime) -> AppResult<()> {
+fn set_in_progress(
+    conn: &mut DbConnection,
+    op: &OperationLite,
+    at: NaiveDateTime,
+) -> AppResult<()> {
     if op_status(op) != OperationStatus::InProgress {
         queries::set_operation_status(
             conn,
@@ -362,11 +368,18 @@ fn machine_for(
     machine_id: i64,
 ) -> AppResult<MachineRow> {
     let invalid = |t: Text| AppError::invalid("machine_id", t);
-    let machine = queries::machine(conn, machine_id)?
-        .ok_or_else(|| invalid(text!("设备 {machine_id} 不存在", "Machine {machine_id} does not exist")))?;
+    let machine = queries::machine(conn, machine_id)?.ok_or_else(|| {
+        invalid(text!(
+            "设备 {machine_id} 不存在",
+            "Machine {machine_id} does not exist"
+        ))
+    })?;
     let code = machine.code.clone();
     if !machine.active {
-        return Err(invalid(text!("设备 {code} 已停用", "Machine {code} is deactivated")));
+        return Err(invalid(text!(
+            "设备 {code} 已停用",
+            "Machine {code} is deactivated"
+        )));
     }
     let eligible = queries::eligible_machines(conn, op.id)?;
     let fits = if eligible.is_empty() {
@@ -381,7 +394,10 @@ fn machine_for(
             "Machine {code} cannot run the operation \"{name}\""
         )));
     }
-    if let Some(station) = acting.station_id.and_then(|s| queries::station(conn, s).transpose()) {
+    if let Some(station) = acting
+        .station_id
+        .and_then(|s| queries::station(conn, s).transpose())
+    {
         let station = station?;
         let here = queries::machines_of_station(conn, &station)?;
         if !here.iter().any(|m| m.id == machine.id) {
@@ -426,8 +442,23 @@ pub fn start(
         }
         ensure_order_started(conn, acting, &loaded.order, at, &mut events)?;
         set_in_progress(conn, &loaded.op, at)?;
-        start_phase(conn, acting, &loaded.op, &machine, request.phase, None, String::new(), at)?;
-        follow_machine(conn, machine.id, machine_status_of(request.phase), at, &mut events)?;
+        start_phase(
+            conn,
+            acting,
+            &loaded.op,
+            &machine,
+            request.phase,
+            None,
+            String::new(),
+            at,
+        )?;
+        follow_machine(
+            conn,
+            machine.id,
+            machine_status_of(request.phase),
+            at,
+            &mut events,
+        )?;
         event(
             conn,
             acting,
@@ -461,14 +492,20 @@ pub fn pause(
             Some((_, false)) => {
                 errors.push(Detail::field(
                     "downtime_reason_id",
-                    text!("停机原因 {reason_id} 已停用", "Downtime reason {reason_id} is deactivated"),
+                    text!(
+                        "停机原因 {reason_id} 已停用",
+                        "Downtime reason {reason_id} is deactivated"
+                    ),
                 ));
                 false
             }
             None => {
                 errors.push(Detail::field(
                     "downtime_reason_id",
-                    text!("停机原因 {reason_id} 不存在", "Downtime reason {reason_id} does not exist"),
+                    text!(
+                        "停机原因 {reason_id} 不存在",
+                        "Downtime reason {reason_id} does not exist"
+                    ),
                 ));
                 false
             }
@@ -478,10 +515,23 @@ pub fn pause(
         }
         let at = crate::db::now();
         let loaded = load_checked(conn, id, A::Pause)?;
-        let running = loaded.phase.as_ref().ok_or_else(|| operation_not_found(id))?;
-        let machine = queries::machine(conn, running.machine_id)?.ok_or_else(|| operation_not_found(id))?;
+        let running = loaded
+            .phase
+            .as_ref()
+            .ok_or_else(|| operation_not_found(id))?;
+        let machine =
+            queries::machine(conn, running.machine_id)?.ok_or_else(|| operation_not_found(id))?;
         end_phase(conn, running, at)?;
-        start_phase(conn, acting, &loaded.op, &machine, PhaseKind::Paused, Some(reason_id), note.clone(), at)?;
+        start_phase(
+            conn,
+            acting,
+            &loaded.op,
+            &machine,
+            PhaseKind::Paused,
+            Some(reason_id),
+            note.clone(),
+            at,
+        )?;
         queries::set_operation_status(
             conn,
             id,
@@ -511,18 +561,35 @@ pub fn pause(
     })
 }
 
-pub fn resume(conn: &mut DbConnection, acting: &Acting, id: i64) -> AppResult<Effect<ActionResult>> {
+pub fn resume(
+    conn: &mut DbConnection,
+    acting: &Acting,
+    id: i64,
+) -> AppResult<Effect<ActionResult>> {
     write_transaction(conn, |conn| {
         let at = crate::db::now();
         let loaded = load_checked(conn, id, A::Resume)?;
-        let paused = loaded.phase.as_ref().ok_or_else(|| operation_not_found(id))?;
-        let machine = queries::machine(conn, paused.machine_id)?.ok_or_else(|| operation_not_found(id))?;
+        let paused = loaded
+            .phase
+            .as_ref()
+            .ok_or_else(|| operation_not_found(id))?;
+        let machine =
+            queries::machine(conn, paused.machine_id)?.ok_or_else(|| operation_not_found(id))?;
         let kind = queries::last_working_kind(conn, id)?
             .as_deref()
             .and_then(PhaseKind::parse)
             .unwrap_or(PhaseKind::Run);
         end_phase(conn, paused, at)?;
-        start_phase(conn, acting, &loaded.op, &machine, kind, None, String::new(), at)?;
+        start_phase(
+            conn,
+            acting,
+            &loaded.op,
+            &machine,
+            kind,
+            None,
+            String::new(),
+            at,
+        )?;
         queries::set_operation_status(
             conn,
             id,
@@ -652,12 +719,9 @@ pub fn report(
             let over = fmt_qty(amount - remaining);
             warnings.push(Warning {
                 code: "over_run".into(),
-                message: text!(
-                    "超出计划数量 {over}",
-                    "{over} more than planned"
-                )
-                .get(lang)
-                .to_owned(),
+                message: text!("超出计划数量 {over}", "{over} more than planned")
+                    .get(lang)
+                    .to_owned(),
             });
         }
         let machine_id = loaded.phase.as_ref().map(|p| p.machine_id);
@@ -706,7 +770,10 @@ pub fn report(
             rework,
             at: at.and_utc(),
         });
-        Ok(Effect::ok(result(conn, id, Some(report_id), warnings)?, events))
+        Ok(Effect::ok(
+            result(conn, id, Some(report_id), warnings)?,
+            events,
+        ))
     })
 }
 
@@ -846,6 +913,10 @@ mod tests {
             assert!(allowed(status, s, None).is_empty(), "{status:?}");
         }
         let why = check("WO-9", WorkOrderStatus::Cancelled, s, None, A::Report).unwrap_err();
-        assert!(why.get(Lang::En).contains("WO-9 is cancelled"), "{}", why.get(Lang::En));
+        assert!(
+            why.get(Lang::En).contains("WO-9 is cancelled"),
+            "{}",
+            why.get(Lang::En)
+        );
     }
 }

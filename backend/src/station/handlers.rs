@@ -58,8 +58,16 @@ pub async fn sign_in_operator(
     let code = code.into_inner();
     let request = body.0;
     let identity = match (
-        request.badge.as_deref().map(str::trim).filter(|b| !b.is_empty()),
-        request.username.as_deref().map(str::trim).filter(|u| !u.is_empty()),
+        request
+            .badge
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty()),
+        request
+            .username
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty()),
     ) {
         (Some(badge), None) => PinIdentity::Badge(badge.to_owned()),
         (None, Some(username)) => PinIdentity::Username(username.to_lowercase()),
@@ -158,7 +166,10 @@ pub async fn get_station_queue(
 ) -> AppResult<web::Json<Vec<QueueItem>>> {
     let code = code.into_inner();
     Ok(web::Json(
-        state.db.run(move |conn| service::queue(conn, &code)).await?,
+        state
+            .db
+            .run(move |conn| service::queue(conn, &code))
+            .await?,
     ))
 }
 
@@ -174,7 +185,10 @@ pub async fn scan(
 ) -> AppResult<web::Json<ScanResult>> {
     let query = query.0;
     Ok(web::Json(
-        state.db.run(move |conn| service::scan(conn, &query)).await?,
+        state
+            .db
+            .run(move |conn| service::scan(conn, &query))
+            .await?,
     ))
 }
 

@@ -248,7 +248,10 @@ pub fn current_phases(
 }
 
 /// The kind of the operation's latest working phase (setup or run): where `resume` returns.
-pub fn last_working_kind(conn: &mut DbConnection, operation_id: i64) -> QueryResult<Option<String>> {
+pub fn last_working_kind(
+    conn: &mut DbConnection,
+    operation_id: i64,
+) -> QueryResult<Option<String>> {
     operation_phases::table
         .filter(operation_phases::operation_id.eq(operation_id))
         .filter(operation_phases::kind.ne("paused"))

@@ -9,8 +9,7 @@ use mes_api_types::{
     MachineId, ProductId, StationId, UserId, WorkCenterId, WorkOrderId, WorkOrderOperationId,
     auth::Role,
     station::{
-        OperationView, QueueItem, ScanKind, ScanQuery, ScanResult, StationOperator,
-        StationSession,
+        OperationView, QueueItem, ScanKind, ScanQuery, ScanResult, StationOperator, StationSession,
     },
     work_orders::{OperationStatus, ScanCode, WorkOrderStatus},
 };
@@ -22,9 +21,7 @@ use crate::{
     auth::session::{self, SessionUser},
     db::{
         DbConnection,
-        schema::{
-            attachments, work_order_operation_machines, work_order_operations, work_orders,
-        },
+        schema::{attachments, work_order_operation_machines, work_order_operations, work_orders},
         write_transaction,
     },
     error::{AppError, AppResult},
@@ -138,10 +135,7 @@ pub fn acting(
 
 // ---- Sessions ----
 
-fn operators_of(
-    conn: &mut DbConnection,
-    station_id: i64,
-) -> AppResult<Vec<StationOperator>> {
+fn operators_of(conn: &mut DbConnection, station_id: i64) -> AppResult<Vec<StationOperator>> {
     let rows = queries::signed_in_at_station(conn, station_id)?;
     let mut seen = Vec::new();
     let mut operators = Vec::with_capacity(rows.len());
@@ -211,17 +205,27 @@ pub fn sign_in(
             Some(id) => (id, None),
             None => {
                 let token = session::new_token();
-                let id = queries::insert_session(conn, station.id, &session::token_hash(&token), at)?;
+                let id =
+                    queries::insert_session(conn, station.id, &session::token_hash(&token), at)?;
                 (id, Some(token))
             }
         };
         let mut already_here = false;
-        for (row_id, other_session, other_station) in queries::open_sign_ins_of_user(conn, user.id)? {
+        for (row_id, other_session, other_station) in queries::open_sign_ins_of_user(conn, user.id)?
+        {
             if other_session == session_id {
                 already_here = true;
                 continue;
             }
-            sign_out_row(conn, &actor, row_id, other_session, other_station, user.id, at)?;
+            sign_out_row(
+                conn,
+                &actor,
+                row_id,
+                other_session,
+                other_station,
+                user.id,
+                at,
+            )?;
         }
         if !already_here {
             let row_id = queries::insert_sign_in(conn, session_id, user.id, at)?;
@@ -340,14 +344,12 @@ pub fn queue_order(items: &mut [QueueItem]) {
 
 /// Whether an operation can run on one of `machine_ids` (its eligible machines, or any machine
 /// of its work centre when it lists none).
-fn runs_on(
-    op: &OperationRow,
-    eligible: &HashMap<i64, Vec<i64>>,
-    machines: &[MachineRow],
-) -> bool {
+fn runs_on(op: &OperationRow, eligible: &HashMap<i64, Vec<i64>>, machines: &[MachineRow]) -> bool {
     match eligible.get(&op.id) {
         Some(list) if !list.is_empty() => machines.iter().any(|m| list.contains(&m.id)),
-        _ => machines.iter().any(|m| m.work_center_id == op.work_center_id),
+        _ => machines
+            .iter()
+            .any(|m| m.work_center_id == op.work_center_id),
     }
 }
 
@@ -397,7 +399,10 @@ pub fn queue(conn: &mut DbConnection, station_code: &str) -> AppResult<Vec<Queue
         .collect();
     let products = orders::products_by_id(
         conn,
-        &orders_by_id.values().map(|o| o.product_id).collect::<Vec<_>>(),
+        &orders_by_id
+            .values()
+            .map(|o| o.product_id)
+            .collect::<Vec<_>>(),
     )?;
     let mut items = Vec::new();
     let mut candidates = Vec::new();
@@ -443,9 +448,9 @@ pub fn queue(conn: &mut DbConnection, station_code: &str) -> AppResult<Vec<Queue
             qty_available: p.qty_available,
             phase: phases.remove(&op.id),
             has_instruction: !op.instruction.trim().is_empty()
-                || op.routing_operation_id.is_some_and(|r| {
-                    has_instruction_files(conn, r).unwrap_or(false)
-                }),
+                || op
+                    .routing_operation_id
+                    .is_some_and(|r| has_instruction_files(conn, r).unwrap_or(false)),
             due_at: order.due_at.and_utc(),
             priority: order.priority,
             scan_code: ScanCode::Operation {
@@ -512,7 +517,8 @@ pub fn scan(conn: &mut DbConnection, query: &ScanQuery) -> AppResult<ScanResult>
             return Ok(result);
         }
         Some(ScanCode::Operation { number, seq }) => {
-            let order = orders::find_by_number(conn, &number)?.ok_or_else(|| unknown_code(&code))?;
+            let order =
+                orders::find_by_number(conn, &number)?.ok_or_else(|| unknown_code(&code))?;
             let op = orders::operations_of(conn, order.id)?
                 .into_iter()
                 .find(|o| o.seq == seq)
@@ -531,7 +537,12 @@ pub fn scan(conn: &mut DbConnection, query: &ScanQuery) -> AppResult<ScanResult>
         .into_iter()
         .filter(|o| o.status != OperationStatus::Done.as_str())
         .collect();
-    let here = match query.station.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let here = match query
+        .station
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(station_code) => {
             let station = queries::station_by_code(conn, station_code)?
                 .ok_or_else(|| station_not_found(station_code))?;
@@ -589,12 +600,18 @@ pub fn operation_view(conn: &mut DbConnection, id: i64) -> AppResult<OperationVi
         priority: detail.order.priority,
         operation,
         phase: phase.map(|(p, code)| p.to_api(code)),
-        product_attachments: product_attachments.iter().map(AttachmentMeta::to_api).collect(),
+        product_attachments: product_attachments
+            .iter()
+            .map(AttachmentMeta::to_api)
+            .collect(),
         allowed_actions,
     })
 }
 
 /// Orders whose operations the station may act on.
 pub fn order_open(status: WorkOrderStatus) -> bool {
-    matches!(status, WorkOrderStatus::Released | WorkOrderStatus::InProgress)
+    matches!(
+        status,
+        WorkOrderStatus::Released | WorkOrderStatus::InProgress
+    )
 }

@@ -135,6 +135,7 @@ pub struct OperationRow {
     pub planned_start: Option<NaiveDateTime>,
     pub planned_end: Option<NaiveDateTime>,
     pub lock_version: i32,
+    pub piece_rate: Option<f64>,
 }
 
 impl OperationRow {
