@@ -468,11 +468,12 @@ both_backends! {
         let op = ops[0];
         let run = |client: Client| async move {
             for i in 0..50 {
+                let key = format!("k-{i}");
                 let res = client
                     .post_with_headers(
                         &format!("/api/v1/operations/{op}/report"),
                         &json!({"good": 1}),
-                        &[("Idempotency-Key", &format!("k-{i}"))],
+                        &[("Idempotency-Key", key.as_str())],
                     )
                     .await;
                 assert_eq!(res.status, 200, "{}", res.text);
@@ -604,7 +605,7 @@ both_backends! {
 
 /// Reads one chunk of a stream, failing after 10 s.
 async fn tokio_timeout(
-    chunk: impl std::future::Future<Output = reqwest::Result<Option<bytes_alias::Bytes>>>,
+    chunk: impl Future<Output = reqwest::Result<Option<bytes_alias::Bytes>>>,
 ) -> String {
     let deadline = actix_web::rt::time::timeout(std::time::Duration::from_secs(10), chunk);
     let bytes = deadline

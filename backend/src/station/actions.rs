@@ -121,6 +121,8 @@ struct Loaded {
     op: OperationLite,
     order: WorkOrderRow,
     phase: Option<PhaseRow>,
+    /// The code of the current phase's machine.
+    machine_code: String,
 }
 
 fn op_status(op: &OperationLite) -> OperationStatus {
@@ -132,7 +134,10 @@ fn load_checked(conn: &mut DbConnection, id: i64, action: StationAction) -> AppR
     let op = queries::operation(conn, id)?.ok_or_else(|| operation_not_found(id))?;
     queries::lock_order(conn, op.work_order_id)?;
     let order = orders::find(conn, op.work_order_id)?.ok_or_else(|| operation_not_found(id))?;
-    let phase = queries::current_phase(conn, id)?.map(|(p, _)| p);
+    let (phase, machine_code) = match queries::current_phase(conn, id)? {
+        Some((p, code)) => (Some(p), code),
+        None => (None, String::new()),
+    };
     check(
         &order.number,
         order.status(),
@@ -141,7 +146,12 @@ fn load_checked(conn: &mut DbConnection, id: i64, action: StationAction) -> AppR
         action,
     )
     .map_err(AppError::Conflict)?;
-    Ok(Loaded { op, order, phase })
+    Ok(Loaded {
+        op,
+        order,
+        phase,
+        machine_code,
+    })
 }
 
 fn event(
@@ -692,7 +702,10 @@ pub fn report(
         let at = crate::db::now();
         let loaded = load_checked(conn, id, A::Report)?;
         let ops = orders::operations_of(conn, loaded.order.id)?;
-        let index = ops.iter().position(|o| o.id == id).unwrap_or(0);
+        let index = ops
+            .iter()
+            .position(|o| o.id == id)
+            .ok_or_else(|| operation_not_found(id))?;
         let (available, remaining) = quantities_of(&loaded.order, &ops, id);
         let amount = good + scrap;
         // The first operation has nothing before it: only later ones wait for material.
@@ -750,7 +763,19 @@ pub fn report(
         let mut events = Vec::new();
         ensure_order_started(conn, acting, &loaded.order, at, &mut events)?;
         set_in_progress(conn, &loaded.op, at)?;
-        order_service::recompute_progress(conn, loaded.order.id)?;
+        // The order is locked and the operations were read after the lock: adding this
+        // report to them in memory gives what the database now holds, without reading again.
+        let mut ops = ops;
+        if let Some(op) = ops.iter_mut().find(|o| o.id == id) {
+            op.qty_good += good;
+            op.qty_scrap += scrap;
+            op.qty_rework += rework;
+        }
+        let quantities: Vec<_> = ops.iter().map(OperationRow::quantities).collect();
+        let rollup = progress::compute(loaded.order.quantity, &quantities);
+        if rollup.qty_good != loaded.order.qty_good || rollup.qty_scrap != loaded.order.qty_scrap {
+            orders::set_rollup(conn, loaded.order.id, rollup.qty_good, rollup.qty_scrap)?;
+        }
         event(
             conn,
             acting,
@@ -770,10 +795,27 @@ pub fn report(
             rework,
             at: at.and_utc(),
         });
-        Ok(Effect::ok(
-            result(conn, id, Some(report_id), warnings)?,
-            events,
-        ))
+        let op = &ops[index];
+        let mine = rollup.operations.get(index);
+        let body = ActionResult {
+            operation_id: WorkOrderOperationId(id),
+            work_order_id: WorkOrderId(loaded.order.id),
+            status: OperationStatus::InProgress,
+            phase: loaded
+                .phase
+                .as_ref()
+                .map(|p| p.to_api(loaded.machine_code.clone())),
+            qty_good: op.qty_good,
+            qty_scrap: op.qty_scrap,
+            qty_rework: op.qty_rework,
+            qty_available: mine.map(|p| p.qty_available).unwrap_or(0.0),
+            qty_remaining: mine.map(|p| p.qty_remaining).unwrap_or(0.0),
+            // A released order was started just above.
+            work_order_status: WorkOrderStatus::InProgress,
+            report_id: Some(ProductionReportId(report_id)),
+            warnings,
+        };
+        Ok(Effect::ok(body, events))
     })
 }
 
