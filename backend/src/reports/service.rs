@@ -68,6 +68,20 @@ fn round(x: f64, places: i32) -> f64 {
     (x * f).round() / f
 }
 
+/// A report as the piece-rate report reads it: operator, time, operation id, order number, seq,
+/// operation name, product code, good quantity, piece rate.
+type ReportLine = (
+    Option<i64>,
+    NaiveDateTime,
+    i64,
+    String,
+    i32,
+    String,
+    String,
+    f64,
+    Option<f64>,
+);
+
 #[derive(Default)]
 struct Bucket {
     lines: BTreeMap<i64, PieceRateLine>,
@@ -120,17 +134,7 @@ pub fn piece_rate(
     if let Some(u) = only_user {
         reports = reports.filter(production_reports::operator_id.eq(u));
     }
-    let rows: Vec<(
-        Option<i64>,
-        NaiveDateTime,
-        i64,
-        String,
-        i32,
-        String,
-        String,
-        f64,
-        Option<f64>,
-    )> = reports
+    let rows: Vec<ReportLine> = reports
         .select((
             production_reports::operator_id,
             production_reports::reported_at,
