@@ -1,6 +1,7 @@
 //! The MES server as a library: [`configure`] mounts every route on an actix `ServiceConfig`, and
 //! [`serve`] runs the HTTP server on a listener. Tests run the same app in process.
 
+pub mod andon;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -12,7 +13,9 @@ pub mod events;
 pub mod http;
 pub mod plant;
 pub mod products;
+pub mod reports;
 pub mod state;
+pub mod station;
 pub mod system;
 pub mod telemetry;
 pub mod users;
@@ -40,6 +43,9 @@ pub fn api() -> Api {
     plant::routes::routes(&mut api);
     products::routes::routes(&mut api);
     work_orders::routes::routes(&mut api);
+    station::routes::routes(&mut api);
+    andon::routes::routes(&mut api);
+    reports::routes::routes(&mut api);
     api
 }
 
@@ -92,13 +98,21 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
     Ok(server.shutdown_timeout(10).run())
 }
 
-/// Periodic clean-up that needs no precise timing: forget idle rate-limit keys.
+/// Periodic clean-up that needs no precise timing: forget idle rate-limit keys and stored
+/// idempotent answers past their retention.
 fn spawn_housekeeping(state: web::Data<AppState>) {
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
             state.login_limiter.forget_idle();
+            let purged = state
+                .db
+                .run(|conn| Ok(http::idempotency::purge_old(conn, db::now())?))
+                .await;
+            if let Err(e) = purged {
+                tracing::warn!(error = %e, "purging old idempotency keys failed");
+            }
         }
     });
 }

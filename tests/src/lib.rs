@@ -273,6 +273,52 @@ impl Client {
         self.request(reqwest::Method::POST, path, Some(body)).await
     }
 
+    /// A POST with extra request headers (`Idempotency-Key` …).
+    pub async fn post_with_headers(
+        &self,
+        path: &str,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut req = self
+            .http
+            .post(format!("{}{}", self.base_url, path))
+            .header("Accept-Language", self.lang)
+            .json(body);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        Response::read(req.send().await.expect("request sent")).await
+    }
+
+    /// The status and headers of a response whose body never ends (an event stream); the
+    /// connection is dropped unread.
+    pub async fn status_only(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> (u16, reqwest::header::HeaderMap) {
+        let res = self
+            .http
+            .request(method, format!("{}{}", self.base_url, path))
+            .header("Accept-Language", self.lang)
+            .send()
+            .await
+            .expect("request sent");
+        (res.status().as_u16(), res.headers().clone())
+    }
+
+    /// The first `data:` event of a server-sent event stream, waiting at most `wait`. Returns
+    /// the stream's remainder too, so a test can read the next events.
+    pub async fn open_stream(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{}", self.base_url, path))
+            .header("Accept-Language", self.lang)
+            .send()
+            .await
+            .expect("stream opens")
+    }
+
     pub async fn put(&self, path: &str, body: &Value) -> Response {
         self.request(reqwest::Method::PUT, path, Some(body)).await
     }

@@ -10,6 +10,7 @@ mod errors;
 mod migrations;
 mod plant;
 mod products;
+mod station;
 mod system;
 mod users;
 mod work_orders;

@@ -219,7 +219,7 @@ both_backends! {
         assert_eq!(first["status"], "pending");
         assert_eq!(first["qty_available"], 10.0);
         assert_eq!(first["qty_remaining"], 10.0);
-        assert_eq!(first["scan_code"], format!("OP:{number}/10"));
+        assert_eq!(first["scan_code"], format!("OP:{number}:10"));
         assert_eq!(first["instruction"], "Machine carefully");
         // Run time per machine: the machine's own, else the operation's.
         assert_eq!(

@@ -95,6 +95,49 @@ pub async fn badge_login(
         .await
 }
 
+/// Who signs in at a station: a scanned badge, or a typed user name.
+pub enum PinIdentity {
+    Badge(String),
+    Username(String),
+}
+
+/// Checks an operator's PIN (rate-limited per badge or name and address, constant time whether
+/// the account exists or not). Returns the user; the caller opens whatever session it needs.
+pub async fn check_pin(
+    state: &AppState,
+    identity: PinIdentity,
+    pin: String,
+    client: &Client,
+) -> AppResult<models::UserRow> {
+    let limit_key = match &identity {
+        PinIdentity::Badge(b) => format!("badge:{b}"),
+        PinIdentity::Username(u) => u.clone(),
+    };
+    state
+        .login_limiter
+        .check(&limit_key, client.remote_addr.as_deref())?;
+    state
+        .db
+        .run(move |conn| {
+            let user = match &identity {
+                PinIdentity::Badge(b) => users::find_by_badge(conn, b)?,
+                PinIdentity::Username(u) => users::find_by_username(conn, u)?,
+            };
+            let Some((user, pin_hash)) = user
+                .filter(|u| u.active)
+                .and_then(|u| u.pin_hash.clone().map(|h| (u, h)))
+            else {
+                password::verify_dummy(&pin);
+                return Err(bad_badge());
+            };
+            if !password::verify(&pin_hash, &pin) {
+                return Err(bad_badge());
+            }
+            Ok(user)
+        })
+        .await
+}
+
 fn open_session(
     conn: &mut crate::db::DbConnection,
     user: models::UserRow,

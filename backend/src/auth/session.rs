@@ -26,6 +26,38 @@ use crate::{
 };
 
 pub const COOKIE_NAME: &str = "mes_session";
+/// The station tablet's cookie: its station session, where several operators are signed in.
+pub const STATION_COOKIE_NAME: &str = "mes_station";
+/// Station principals are looked up again at least this often (sign-in and sign-out also drop
+/// the cached entry at once).
+const STATION_CACHE_HOURS: i64 = 12;
+
+/// An operator signed in on a station session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInOperator {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub language: Lang,
+    pub signed_in_at: NaiveDateTime,
+}
+
+/// A request made by a station tablet: the station session and its operators, first signed in
+/// first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationPrincipal {
+    pub session_id: i64,
+    pub station_id: i64,
+    pub station_code: String,
+    pub operators: Vec<SignedInOperator>,
+}
+
+impl StationPrincipal {
+    pub fn operator(&self, user_id: i64) -> Option<&SignedInOperator> {
+        self.operators.iter().find(|o| o.user_id == user_id)
+    }
+}
 
 /// The signed-in user of a request, as the access check found them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +69,9 @@ pub struct SessionUser {
     pub language: Lang,
     pub session_id: i64,
     pub expires_at: NaiveDateTime,
+    /// Set when the request came from a station tablet: the user is then its first operator
+    /// and `roles` the union of all its operators' roles.
+    pub station: Option<StationPrincipal>,
 }
 
 impl SessionUser {
@@ -56,7 +91,7 @@ impl SessionUser {
 }
 
 pub struct SessionCache {
-    by_token_hash: moka::sync::Cache<String, Arc<SessionUser>>,
+    pub(crate) by_token_hash: moka::sync::Cache<String, Arc<SessionUser>>,
 }
 
 impl SessionCache {
@@ -73,9 +108,12 @@ impl SessionCache {
     /// Forget every cached session of a user (after their roles, status or password changed).
     pub fn forget_user(&self, user_id: i64) {
         // Only fails if closures were not enabled at build time, which they are.
-        let _ = self
-            .by_token_hash
-            .invalidate_entries_if(move |_, u| u.id == user_id);
+        let _ = self.by_token_hash.invalidate_entries_if(move |_, u| {
+            u.id == user_id
+                || u.station
+                    .as_ref()
+                    .is_some_and(|s| s.operator(user_id).is_some())
+        });
     }
 
     pub fn forget_token_hash(&self, token_hash: &str) {
@@ -110,8 +148,14 @@ fn expired() -> AppError {
     ))
 }
 
-/// Finds the request's user from its session cookie: cache first, then the database.
+/// Finds the request's user: a station tablet's cookie (its signed-in operators) first, else the
+/// user's session cookie. Cache first, then the database.
 pub async fn authenticate(state: &AppState, req: &HttpRequest) -> AppResult<SessionUser> {
+    if let Some(station_token) = req.cookie(STATION_COOKIE_NAME)
+        && let Some(user) = authenticate_station(state, station_token.value()).await?
+    {
+        return Ok(user);
+    }
     let token = req.cookie(COOKIE_NAME).ok_or_else(not_signed_in)?;
     let hash = token_hash(token.value());
     let now = crate::db::now();
@@ -133,6 +177,105 @@ pub async fn authenticate(state: &AppState, req: &HttpRequest) -> AppResult<Sess
         .by_token_hash
         .insert(hash, Arc::new(user.clone()));
     Ok(user)
+}
+
+/// The cache key of a station session (user sessions are keyed by their bare hash).
+pub fn station_cache_key(token_hash: &str) -> String {
+    format!("station:{token_hash}")
+}
+
+/// The principal of a live station session with at least one operator signed in.
+async fn authenticate_station(state: &AppState, token: &str) -> AppResult<Option<SessionUser>> {
+    let hash = token_hash(token);
+    let key = station_cache_key(&hash);
+    let now = crate::db::now();
+    if let Some(user) = state.sessions.by_token_hash.get(&key)
+        && user.expires_at > now
+    {
+        return Ok(Some((*user).clone()));
+    }
+    let user = state
+        .db
+        .run(move |conn| Ok(load_station(conn, &hash, now)?))
+        .await?;
+    if let Some(user) = &user {
+        state
+            .sessions
+            .by_token_hash
+            .insert(key, Arc::new(user.clone()));
+    }
+    Ok(user)
+}
+
+/// A station session's principal, from its token hash; `None` when ended or nobody is signed in.
+pub fn load_station(
+    conn: &mut DbConnection,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<SessionUser>> {
+    use crate::db::schema::{station_operators, station_sessions, stations, users as u};
+    let Some((session_id, station_id, station_code)) = station_sessions::table
+        .inner_join(stations::table)
+        .filter(station_sessions::token_hash.eq(hash))
+        .filter(station_sessions::ended_at.is_null())
+        .select((station_sessions::id, stations::id, stations::code))
+        .first::<(i64, i64, String)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let rows: Vec<(i64, String, String, String, NaiveDateTime)> = station_operators::table
+        .inner_join(u::table)
+        .filter(station_operators::session_id.eq(session_id))
+        .filter(station_operators::signed_out_at.is_null())
+        .filter(u::active.eq(true))
+        .order((
+            station_operators::signed_in_at.asc(),
+            station_operators::id.asc(),
+        ))
+        .select((
+            u::id,
+            u::username,
+            u::display_name,
+            u::language,
+            station_operators::signed_in_at,
+        ))
+        .load(conn)?;
+    let mut operators = Vec::with_capacity(rows.len());
+    for (user_id, username, display_name, language, signed_in_at) in rows {
+        operators.push(SignedInOperator {
+            user_id,
+            username,
+            display_name,
+            roles: models::roles_from_db(&users::roles_of(conn, user_id)?),
+            language: models::lang_from_db(&language),
+            signed_in_at,
+        });
+    }
+    let Some(first) = operators.first().cloned() else {
+        return Ok(None);
+    };
+    let mut roles: Vec<Role> = Vec::new();
+    for role in operators.iter().flat_map(|o| o.roles.iter()) {
+        if !roles.contains(role) {
+            roles.push(*role);
+        }
+    }
+    Ok(Some(SessionUser {
+        id: first.user_id,
+        username: first.username,
+        display_name: first.display_name,
+        roles,
+        language: first.language,
+        session_id: 0,
+        expires_at: now + chrono::Duration::hours(STATION_CACHE_HOURS),
+        station: Some(StationPrincipal {
+            session_id,
+            station_id,
+            station_code,
+            operators,
+        }),
+    }))
 }
 
 /// Loads a live session's user; renews the expiry once half the TTL has passed (not on every
@@ -170,6 +313,7 @@ fn load_and_touch(
         language: models::lang_from_db(&user.language),
         session_id,
         expires_at,
+        station: None,
     }))
 }
 
@@ -231,6 +375,23 @@ pub fn cookie(token: String, config: &SessionConfig) -> Cookie<'static> {
         .secure(config.cookie_secure)
         .max_age(CookieDuration::days(30))
         .finish()
+}
+
+/// The station tablet's cookie: strict (a tablet never arrives from another site), HttpOnly.
+pub fn station_cookie(token: String, config: &SessionConfig) -> Cookie<'static> {
+    Cookie::build(STATION_COOKIE_NAME, token)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(config.cookie_secure)
+        .max_age(CookieDuration::days(30))
+        .finish()
+}
+
+pub fn station_removal_cookie(config: &SessionConfig) -> Cookie<'static> {
+    let mut c = station_cookie(String::new(), config);
+    c.make_removal();
+    c
 }
 
 pub fn removal_cookie(config: &SessionConfig) -> Cookie<'static> {

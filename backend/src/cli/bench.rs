@@ -44,6 +44,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 300)]
         runs: usize,
     },
+    /// Station reporting over real HTTP: N tablets loop idempotent reports for S seconds; prints
+    /// reports/s, p50/p99, acknowledged vs stored, and the ratio to a plain SQLite insert loop.
+    Reports {
+        /// Database URL (sqlite://PATH or postgres://USER@HOST/DB); migrated and seeded.
+        #[arg(long, value_name = "URL")]
+        database: String,
+        /// Simulated tablets, each signed in at its own station.
+        #[arg(long, default_value_t = 200)]
+        tablets: usize,
+        /// Seconds of load.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
 pub fn run(command: BenchCommand) -> Result<(), String> {
@@ -58,6 +71,11 @@ pub fn run(command: BenchCommand) -> Result<(), String> {
             orders,
             runs,
         } => super::bench_orders::run(&database, orders, runs),
+        BenchCommand::Reports {
+            database,
+            tablets,
+            seconds,
+        } => super::bench_reports::run(&database, tablets, seconds),
     }
 }
 

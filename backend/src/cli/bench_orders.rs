@@ -213,6 +213,7 @@ fn fill(conn: &mut DbConnection, target: u64) -> Result<u64, String> {
                             inspection_required: seq == 3,
                             instruction: String::new(),
                             status: "pending".to_owned(),
+                            piece_rate: None,
                         })
                     })
                     .collect();

@@ -4,6 +4,7 @@
 mod backup;
 mod bench;
 mod bench_orders;
+mod bench_reports;
 mod user;
 
 use std::{

@@ -4,10 +4,11 @@
 //! Query code takes `&mut DbConnection` and returns `QueryResult`. Async code reaches the
 //! database only through [`Db::run`], which moves the blocking call onto actix's blocking pool.
 
+pub mod group_commit;
 pub mod schema;
 pub mod sql;
 
-use std::{path::PathBuf, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use diesel::{Connection, PgConnection, SqliteConnection, connection::SimpleConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -203,6 +204,8 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Db {
     pool: Pool,
     kind: BackendKind,
+    /// SQLite: the group-commit writer that [`Db::write`] queues on.
+    writer: Option<Arc<group_commit::GroupCommit>>,
 }
 
 impl Db {
@@ -218,13 +221,18 @@ impl Db {
             BackendKind::Sqlite => 8,
             BackendKind::Postgres => 16,
         });
+        // SQLite has one writer and a costly fsync per commit: batch the hot writes.
+        let writer = match kind {
+            BackendKind::Sqlite => Some(Arc::new(group_commit::GroupCommit::start(&target)?)),
+            BackendKind::Postgres => None,
+        };
         let pool = r2d2::Pool::builder()
             .max_size(size.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { target })
             .map_err(|e| format!("cannot open the database pool: {e}"))?;
-        Ok(Db { pool, kind })
+        Ok(Db { pool, kind, writer })
     }
 
     pub fn kind(&self) -> BackendKind {
@@ -252,6 +260,20 @@ impl Db {
             work(&mut conn)
         })
         .await?
+    }
+
+    /// A write transaction for hot, small writes (station reports): on SQLite it joins the
+    /// group commit (one fsync per batch, answered after the batch's commit); on PostgreSQL it
+    /// is a [`write_transaction`] of its own on the pool.
+    pub async fn write<T, F>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.write(work).await,
+            None => self.run(move |conn| write_transaction(conn, work)).await,
+        }
     }
 
     /// Like [`Db::run`], inside one transaction: all of `work` lands, or none of it.

@@ -235,6 +235,7 @@ diesel::table! {
         transfer_minutes -> Double,
         inspection_required -> Bool,
         instruction -> Text,
+        piece_rate -> Nullable<Double>,
     }
 }
 
@@ -336,6 +337,7 @@ diesel::table! {
         planned_start -> Nullable<Timestamp>,
         planned_end -> Nullable<Timestamp>,
         lock_version -> Integer,
+        piece_rate -> Nullable<Double>,
     }
 }
 
@@ -370,6 +372,112 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    station_sessions (id) {
+        id -> BigInt,
+        station_id -> BigInt,
+        token_hash -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    station_operators (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        user_id -> BigInt,
+        signed_in_at -> Timestamp,
+        signed_out_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    operation_phases (id) {
+        id -> BigInt,
+        operation_id -> BigInt,
+        work_order_id -> BigInt,
+        machine_id -> BigInt,
+        station_id -> Nullable<BigInt>,
+        kind -> Text,
+        downtime_reason_id -> Nullable<BigInt>,
+        note -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    labour_entries (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        operation_id -> BigInt,
+        phase_id -> BigInt,
+        kind -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    production_reports (id) {
+        id -> BigInt,
+        operation_id -> BigInt,
+        work_order_id -> BigInt,
+        machine_id -> Nullable<BigInt>,
+        station_id -> Nullable<BigInt>,
+        operator_id -> Nullable<BigInt>,
+        good -> Double,
+        scrap -> Double,
+        rework -> Double,
+        reported_at -> Timestamp,
+        supervisor_override -> Bool,
+        override_by -> Nullable<BigInt>,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    production_report_defects (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        reason_id -> BigInt,
+        disposition -> Text,
+        quantity -> Double,
+    }
+}
+
+diesel::table! {
+    andon_calls (id) {
+        id -> BigInt,
+        machine_id -> Nullable<BigInt>,
+        station_id -> Nullable<BigInt>,
+        kind -> Text,
+        status -> Text,
+        note -> Text,
+        raised_by -> Nullable<BigInt>,
+        raised_at -> Timestamp,
+        acknowledged_by -> Nullable<BigInt>,
+        acknowledged_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+        resolution_note -> Text,
+    }
+}
+
+diesel::table! {
+    idempotent_requests (principal, key) {
+        principal -> Text,
+        key -> Text,
+        method -> Text,
+        path -> Text,
+        body_hash -> Text,
+        status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));
@@ -397,6 +505,15 @@ diesel::joinable!(work_order_operation_machines -> machines (machine_id));
 diesel::joinable!(work_order_materials -> work_orders (work_order_id));
 diesel::joinable!(work_order_materials -> products (product_id));
 diesel::joinable!(work_order_events -> work_orders (work_order_id));
+diesel::joinable!(station_sessions -> stations (station_id));
+diesel::joinable!(station_operators -> station_sessions (session_id));
+diesel::joinable!(station_operators -> users (user_id));
+diesel::joinable!(operation_phases -> work_order_operations (operation_id));
+diesel::joinable!(operation_phases -> machines (machine_id));
+diesel::joinable!(labour_entries -> operation_phases (phase_id));
+diesel::joinable!(production_reports -> work_order_operations (operation_id));
+diesel::joinable!(production_report_defects -> production_reports (report_id));
+diesel::joinable!(production_report_defects -> defect_reasons (reason_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -428,4 +545,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     work_order_operation_machines,
     work_order_materials,
     work_order_events,
+    station_sessions,
+    station_operators,
+    operation_phases,
+    labour_entries,
+    production_reports,
+    production_report_defects,
+    andon_calls,
+    idempotent_requests,
 );

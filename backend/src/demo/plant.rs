@@ -970,6 +970,8 @@ pub fn fill_plant(conn: &mut DbConnection, actor: &Actor) -> AppResult<()> {
                     transfer_minutes: op.transfer,
                     inspection_required: op.inspect,
                     instruction: op.instruction.into(),
+                    // Piece work pays about 0.6 yuan per minute of standard run time.
+                    piece_rate: Some((run * 0.6 * 100.0).round() / 100.0),
                     machines: eligible,
                 });
             }

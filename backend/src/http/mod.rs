@@ -4,6 +4,7 @@
 
 pub mod extract;
 pub mod frontend;
+pub mod idempotency;
 pub mod lang;
 pub mod metrics;
 pub mod openapi;

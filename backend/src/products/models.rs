@@ -171,6 +171,7 @@ pub struct OperationRow {
     pub transfer_minutes: f64,
     pub inspection_required: bool,
     pub instruction: String,
+    pub piece_rate: Option<f64>,
 }
 
 /// An operation's content; the routing it belongs to is given apart.
@@ -186,6 +187,7 @@ pub struct OperationValues {
     pub transfer_minutes: f64,
     pub inspection_required: bool,
     pub instruction: String,
+    pub piece_rate: Option<f64>,
 }
 
 impl OperationRow {
@@ -200,6 +202,7 @@ impl OperationRow {
             transfer_minutes: self.transfer_minutes,
             inspection_required: self.inspection_required,
             instruction: self.instruction.clone(),
+            piece_rate: self.piece_rate,
         }
     }
 }

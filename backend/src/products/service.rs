@@ -728,6 +728,7 @@ fn routings_to_api(conn: &mut DbConnection, rows: &[VersionRow]) -> AppResult<Ve
                 transfer_minutes: o.transfer_minutes,
                 inspection_required: o.inspection_required,
                 instruction: o.instruction,
+                piece_rate: o.piece_rate,
             });
     }
     Ok(rows
@@ -843,6 +844,9 @@ fn check_routing(conn: &mut DbConnection, input: &RoutingInput) -> AppResult<Che
         errors.non_negative(&f("queue_minutes"), o.queue_minutes);
         errors.non_negative(&f("transfer_minutes"), o.transfer_minutes);
         let instruction = errors.note(&f("instruction"), &o.instruction, INSTRUCTION_MAX);
+        if let Some(rate) = o.piece_rate {
+            errors.non_negative(&f("piece_rate"), rate);
+        }
         if o.machines.len() > MAX_MACHINES_PER_OPERATION {
             errors.add(
                 f("machines"),
@@ -904,6 +908,7 @@ fn check_routing(conn: &mut DbConnection, input: &RoutingInput) -> AppResult<Che
                 transfer_minutes: o.transfer_minutes,
                 inspection_required: o.inspection_required,
                 instruction,
+                piece_rate: o.piece_rate,
             },
             machines: eligible,
         });

@@ -135,6 +135,7 @@ pub struct OperationRow {
     pub planned_start: Option<NaiveDateTime>,
     pub planned_end: Option<NaiveDateTime>,
     pub lock_version: i32,
+    pub piece_rate: Option<f64>,
 }
 
 impl OperationRow {
@@ -186,6 +187,7 @@ pub struct NewOperationRow {
     pub inspection_required: bool,
     pub instruction: String,
     pub status: String,
+    pub piece_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -270,6 +272,7 @@ pub struct RoutingOperationSource {
     pub transfer_minutes: f64,
     pub inspection_required: bool,
     pub instruction: String,
+    pub piece_rate: Option<f64>,
 }
 
 /// A BOM line as release explodes it.

@@ -123,6 +123,7 @@ pub fn routing_operations_of(
             routing_operations::transfer_minutes,
             routing_operations::inspection_required,
             routing_operations::instruction,
+            routing_operations::piece_rate,
         ))
         .load(conn)
 }

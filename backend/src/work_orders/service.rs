@@ -152,6 +152,7 @@ fn detail(conn: &mut DbConnection, row: WorkOrderRow) -> AppResult<WorkOrderDeta
             transfer_minutes: op.transfer_minutes,
             inspection_required: op.inspection_required,
             instruction: op.instruction.clone(),
+            piece_rate: op.piece_rate,
             status: OperationStatus::parse(&op.status).unwrap_or(OperationStatus::Pending),
             qty_good: op.qty_good,
             qty_scrap: op.qty_scrap,
@@ -1107,6 +1108,7 @@ fn copy_release(conn: &mut DbConnection, row: &WorkOrderRow, plan: &ReleasePlan)
                 inspection_required: op.inspection_required,
                 instruction: op.instruction.clone(),
                 status: OperationStatus::Pending.as_str().into(),
+                piece_rate: op.piece_rate,
             },
         )?;
         let machines: Vec<OperationMachineRow> = plan
@@ -1462,6 +1464,7 @@ pub fn split_at(
                     inspection_required: op.inspection_required,
                     instruction: op.instruction.clone(),
                     status: OperationStatus::Pending.as_str().into(),
+                    piece_rate: op.piece_rate,
                 },
             )?;
             let rows: Vec<OperationMachineRow> = machines

@@ -1,0 +1,10 @@
+DROP TABLE idempotent_requests;
+DROP TABLE andon_calls;
+DROP TABLE production_report_defects;
+DROP TABLE production_reports;
+DROP TABLE labour_entries;
+DROP TABLE operation_phases;
+DROP TABLE station_operators;
+DROP TABLE station_sessions;
+ALTER TABLE work_order_operations DROP COLUMN piece_rate;
+ALTER TABLE routing_operations DROP COLUMN piece_rate;
