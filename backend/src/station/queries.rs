@@ -23,6 +23,21 @@ pub fn station_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Optio
         .optional()
 }
 
+/// The station of the machine with this code (an active one first): tablets are addressed by
+/// their machine (`/station/CNC-01`).
+pub fn station_of_machine(
+    conn: &mut DbConnection,
+    machine_code: &str,
+) -> QueryResult<Option<StationRow>> {
+    stations::table
+        .inner_join(machines::table.on(stations::machine_id.eq(machines::id.nullable())))
+        .filter(machines::code.eq(machine_code))
+        .order((stations::active.desc(), stations::id.asc()))
+        .select(StationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn station(conn: &mut DbConnection, id: i64) -> QueryResult<Option<StationRow>> {
     stations::table
         .find(id)

@@ -41,7 +41,10 @@ pub fn station_not_found(code: &str) -> AppError {
 
 pub fn find_station(conn: &mut DbConnection, code: &str) -> AppResult<StationRow> {
     let code = code.trim();
-    let station = queries::station_by_code(conn, code)?.ok_or_else(|| station_not_found(code))?;
+    let station = match queries::station_by_code(conn, code)? {
+        Some(station) => station,
+        None => queries::station_of_machine(conn, code)?.ok_or_else(|| station_not_found(code))?,
+    };
     if !station.active {
         return Err(AppError::Conflict(text!(
             "工位 {code} 已停用",
