@@ -338,3 +338,29 @@ fn BadRows(errors: Vec<ErrorDetail>) -> impl IntoView {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_links_carry_the_list_filter_encoded() {
+        let filter = [
+            ("status", "released,on_hold".to_owned()),
+            ("q", "客户 A&B".to_owned()),
+        ];
+        assert_eq!(
+            export_url(ExportKind::WorkOrders, "xlsx", &filter),
+            "/api/v1/export/work-orders?format=xlsx&status=released%2Con_hold\
+             &q=%E5%AE%A2%E6%88%B7%20A%26B"
+        );
+        assert_eq!(
+            machine_labels_url(&[MachineId(3), MachineId(14)]),
+            "/api/v1/labels/machines?ids=3,14"
+        );
+        assert_eq!(
+            traveler_url(WorkOrderId(42)),
+            "/api/v1/work-orders/42/traveler"
+        );
+    }
+}
