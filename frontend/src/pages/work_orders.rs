@@ -214,6 +214,11 @@ pub fn WorkOrdersPage() -> impl IntoView {
         move |change: &dyn Fn(&mut ListFilter)| {
             let mut next = filter.get_untracked();
             change(&mut next);
+            if next == filter.get_untracked() {
+                return;
+            }
+            // Back to page one first: a cursor only fits the filter and sort it was made for.
+            cursors.reset();
             navigate(
                 &next.to_href(),
                 NavigateOptions {
