@@ -10,10 +10,21 @@ use std::cell::Cell;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use mes_api_types::{
-    ApiError, ErrorKind, Lang, Page, UserId,
+    ApiError, BomId, CalendarId, ErrorKind, Lang, MachineId, Page, ProductId, ReasonId, RoutingId,
+    SortDir, StationId, UserId, WorkCenterId, WorkOrderId,
     audit::{AuditAction, AuditEntry},
     auth::{LoginRequest, Me, NewUser, PasswordChange, PreferencesUpdate, Role, User, UserUpdate},
+    import::ImportJob,
+    master_data::{
+        Bom, BomInput, BomNode, Calendar, CalendarInput, Machine, MachineInput, MachineStatus,
+        Product, ProductInput, ProductKind, Reason, ReasonInput, Routing, RoutingInput, Station,
+        StationInput, VersionStatus, WorkCenter, WorkCenterInput,
+    },
     system::Health,
+    work_orders::{
+        NewWorkOrder, SplitRequest, TransitionRequest, WorkOrder, WorkOrderAction, WorkOrderDetail,
+        WorkOrderSort, WorkOrderStatus, WorkOrderUpdate,
+    },
 };
 use serde::{Serialize, de::DeserializeOwned};
 use web_sys::RequestCredentials;
@@ -211,6 +222,33 @@ impl Call {
     }
 }
 
+/// `POST`s a file as the raw request body (imports): the server reads the bytes as they come.
+pub async fn upload<T: DeserializeOwned>(
+    path: &str,
+    content_type: &str,
+    body: web_sys::Blob,
+) -> Result<T, FetchError> {
+    let request = RequestBuilder::new(path)
+        .method(Method::POST)
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json")
+        .header("Accept-Language", language().tag())
+        .header("Content-Type", content_type)
+        .body(body)
+        .map_err(|e| FetchError::Unexpected(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(error_from(response).await);
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| FetchError::Unexpected(e.to_string()))
+}
+
 async fn error_from(response: Response) -> FetchError {
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
@@ -372,4 +410,372 @@ pub async fn list_audit(query: &AuditQuery) -> Result<Page<AuditEntry>, FetchErr
         .query("cursor", query.cursor.as_ref())
         .fetch()
         .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work orders
+// ---------------------------------------------------------------------------------------------
+
+/// Filters, sort and position of a work-order list page. Dates are RFC 3339 instants.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkOrderQuery {
+    pub statuses: Vec<WorkOrderStatus>,
+    pub product_id: Option<ProductId>,
+    pub q: String,
+    pub due_from: Option<String>,
+    pub due_to: Option<String>,
+    pub late: bool,
+    pub sort: WorkOrderSort,
+    pub dir: SortDir,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+impl WorkOrderQuery {
+    /// The filter as query parameters (no paging): shared by the list and the export links.
+    pub fn filter_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if !self.statuses.is_empty() {
+            let statuses: Vec<&str> = self.statuses.iter().map(|s| s.as_str()).collect();
+            params.push(("status", statuses.join(",")));
+        }
+        if let Some(product) = self.product_id {
+            params.push(("product_id", product.to_string()));
+        }
+        if !self.q.trim().is_empty() {
+            params.push(("q", self.q.trim().to_owned()));
+        }
+        if let Some(from) = &self.due_from {
+            params.push(("due_from", from.clone()));
+        }
+        if let Some(to) = &self.due_to {
+            params.push(("due_to", to.clone()));
+        }
+        if self.late {
+            params.push(("late", "true".to_owned()));
+        }
+        params.push(("sort", self.sort.as_str().to_owned()));
+        params.push(("dir", self.dir.as_str().to_owned()));
+        params
+    }
+}
+
+/// `GET /api/v1/work-orders`: the server filters, sorts and pages (keyset), so a page costs the
+/// same at 100 or 100,000 orders.
+pub async fn list_work_orders(query: &WorkOrderQuery) -> Result<Page<WorkOrder>, FetchError> {
+    let mut call = Call::get("/api/v1/work-orders");
+    call.query.extend(query.filter_params());
+    call.query("limit", Some(query.limit))
+        .query("cursor", query.cursor.as_ref())
+        .fetch()
+        .await
+}
+
+/// `GET /api/v1/work-orders/{id}`.
+pub async fn get_work_order(id: WorkOrderId) -> Result<WorkOrderDetail, FetchError> {
+    Call::get(format!("/api/v1/work-orders/{id}")).fetch().await
+}
+
+/// `POST /api/v1/work-orders`.
+pub async fn create_work_order(order: &NewWorkOrder) -> Result<WorkOrderDetail, FetchError> {
+    Call::post("/api/v1/work-orders").json(order).fetch().await
+}
+
+/// `PATCH /api/v1/work-orders/{id}`.
+pub async fn update_work_order(
+    id: WorkOrderId,
+    update: &WorkOrderUpdate,
+) -> Result<WorkOrderDetail, FetchError> {
+    Call::patch(format!("/api/v1/work-orders/{id}"))
+        .json(update)
+        .fetch()
+        .await
+}
+
+/// `POST /api/v1/work-orders/{id}/{action}`: a 409 says why the order's state does not allow it.
+pub async fn transition_work_order(
+    id: WorkOrderId,
+    action: WorkOrderAction,
+    request: &TransitionRequest,
+) -> Result<WorkOrderDetail, FetchError> {
+    Call::post(format!("/api/v1/work-orders/{id}/{}", action.as_str()))
+        .json(request)
+        .fetch()
+        .await
+}
+
+/// `POST /api/v1/work-orders/{id}/split`: answers the new order.
+pub async fn split_work_order(
+    id: WorkOrderId,
+    request: &SplitRequest,
+) -> Result<WorkOrderDetail, FetchError> {
+    Call::post(format!("/api/v1/work-orders/{id}/split"))
+        .json(request)
+        .fetch()
+        .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Master data: plant model
+// ---------------------------------------------------------------------------------------------
+
+/// Search and position of a master-data list page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListQuery {
+    pub q: String,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+/// `GET /api/v1/work-centers`.
+pub async fn list_work_centers(query: &ListQuery) -> Result<Page<WorkCenter>, FetchError> {
+    list("/api/v1/work-centers", query).fetch().await
+}
+
+fn list(path: &'static str, query: &ListQuery) -> Call {
+    Call::get(path)
+        .query("q", Some(query.q.trim()))
+        .query("limit", Some(query.limit))
+        .query("cursor", query.cursor.as_ref())
+}
+
+/// `POST /api/v1/work-centers` or `PUT /api/v1/work-centers/{id}`.
+pub async fn save_work_center(
+    id: Option<WorkCenterId>,
+    input: &WorkCenterInput,
+) -> Result<WorkCenter, FetchError> {
+    save("/api/v1/work-centers", id.map(|i| i.0))
+        .json(input)
+        .fetch()
+        .await
+}
+
+fn save(path: &'static str, id: Option<i64>) -> Call {
+    match id {
+        Some(id) => Call::put(format!("{path}/{id}")),
+        None => Call::post(path),
+    }
+}
+
+/// `GET /api/v1/machines`.
+pub async fn list_machines(
+    query: &ListQuery,
+    work_center: Option<WorkCenterId>,
+    status: Option<MachineStatus>,
+) -> Result<Page<Machine>, FetchError> {
+    list("/api/v1/machines", query)
+        .query("work_center_id", work_center)
+        .query("status", status.map(MachineStatus::as_str))
+        .fetch()
+        .await
+}
+
+/// `POST /api/v1/machines` or `PUT /api/v1/machines/{id}`.
+pub async fn save_machine(
+    id: Option<MachineId>,
+    input: &MachineInput,
+) -> Result<Machine, FetchError> {
+    save("/api/v1/machines", id.map(|i| i.0))
+        .json(input)
+        .fetch()
+        .await
+}
+
+/// `GET /api/v1/stations`.
+pub async fn list_stations(query: &ListQuery) -> Result<Page<Station>, FetchError> {
+    list("/api/v1/stations", query).fetch().await
+}
+
+/// `POST /api/v1/stations` or `PUT /api/v1/stations/{id}`.
+pub async fn save_station(
+    id: Option<StationId>,
+    input: &StationInput,
+) -> Result<Station, FetchError> {
+    save("/api/v1/stations", id.map(|i| i.0))
+        .json(input)
+        .fetch()
+        .await
+}
+
+/// `GET /api/v1/calendars`.
+pub async fn list_calendars(query: &ListQuery) -> Result<Page<Calendar>, FetchError> {
+    list("/api/v1/calendars", query).fetch().await
+}
+
+/// `POST /api/v1/calendars` or `PUT /api/v1/calendars/{id}`.
+pub async fn save_calendar(
+    id: Option<CalendarId>,
+    input: &CalendarInput,
+) -> Result<Calendar, FetchError> {
+    save("/api/v1/calendars", id.map(|i| i.0))
+        .json(input)
+        .fetch()
+        .await
+}
+
+/// The two configurable reason lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonList {
+    Defect,
+    Downtime,
+}
+
+impl ReasonList {
+    fn path(self) -> &'static str {
+        match self {
+            ReasonList::Defect => "/api/v1/defect-reasons",
+            ReasonList::Downtime => "/api/v1/downtime-reasons",
+        }
+    }
+}
+
+/// `GET /api/v1/defect-reasons` or `/api/v1/downtime-reasons`.
+pub async fn list_reasons(
+    list_kind: ReasonList,
+    query: &ListQuery,
+) -> Result<Page<Reason>, FetchError> {
+    list(list_kind.path(), query).fetch().await
+}
+
+/// Creates or replaces a reason of either list.
+pub async fn save_reason(
+    list_kind: ReasonList,
+    id: Option<ReasonId>,
+    input: &ReasonInput,
+) -> Result<Reason, FetchError> {
+    save(list_kind.path(), id.map(|i| i.0))
+        .json(input)
+        .fetch()
+        .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Master data: products, BOMs, routings
+// ---------------------------------------------------------------------------------------------
+
+/// `GET /api/v1/products`.
+pub async fn list_products(
+    query: &ListQuery,
+    kind: Option<ProductKind>,
+) -> Result<Page<Product>, FetchError> {
+    list("/api/v1/products", query)
+        .query("kind", kind.map(ProductKind::as_str))
+        .fetch()
+        .await
+}
+
+/// `GET /api/v1/products/{id}`.
+pub async fn get_product(id: ProductId) -> Result<Product, FetchError> {
+    Call::get(format!("/api/v1/products/{id}")).fetch().await
+}
+
+/// `POST /api/v1/products` or `PUT /api/v1/products/{id}`.
+pub async fn save_product(
+    id: Option<ProductId>,
+    input: &ProductInput,
+) -> Result<Product, FetchError> {
+    save("/api/v1/products", id.map(|i| i.0))
+        .json(input)
+        .fetch()
+        .await
+}
+
+/// `GET /api/v1/products/{id}/bom-tree?quantity=`: the active BOMs exploded over every level.
+pub async fn bom_tree(id: ProductId, quantity: f64) -> Result<BomNode, FetchError> {
+    Call::get(format!("/api/v1/products/{id}/bom-tree"))
+        .query("quantity", Some(quantity))
+        .fetch()
+        .await
+}
+
+/// Which versioned document of a product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versioned {
+    Bom,
+    Routing,
+}
+
+impl Versioned {
+    fn path(self) -> &'static str {
+        match self {
+            Versioned::Bom => "/api/v1/boms",
+            Versioned::Routing => "/api/v1/routings",
+        }
+    }
+}
+
+/// `GET /api/v1/boms?product_id=`: every version, newest first.
+pub async fn list_boms(product: ProductId) -> Result<Page<Bom>, FetchError> {
+    Call::get(Versioned::Bom.path())
+        .query("product_id", Some(product))
+        .query("limit", Some(100))
+        .fetch()
+        .await
+}
+
+/// `GET /api/v1/routings?product_id=`: every version, newest first.
+pub async fn list_routings(
+    product: ProductId,
+    status: Option<VersionStatus>,
+) -> Result<Page<Routing>, FetchError> {
+    Call::get(Versioned::Routing.path())
+        .query("product_id", Some(product))
+        .query("status", status.map(VersionStatus::as_str))
+        .query("limit", Some(100))
+        .fetch()
+        .await
+}
+
+/// `POST /api/v1/boms` (new draft version) or `PUT /api/v1/boms/{id}` (replace a draft).
+pub async fn save_bom(id: Option<BomId>, input: &BomInput) -> Result<Bom, FetchError> {
+    save(Versioned::Bom.path(), id.map(|i| i.0))
+        .json(input)
+        .fetch()
+        .await
+}
+
+/// `POST /api/v1/routings` (new draft version) or `PUT /api/v1/routings/{id}` (replace a draft).
+pub async fn save_routing(
+    id: Option<RoutingId>,
+    input: &RoutingInput,
+) -> Result<Routing, FetchError> {
+    save(Versioned::Routing.path(), id.map(|i| i.0))
+        .json(input)
+        .fetch()
+        .await
+}
+
+/// `POST /api/v1/{boms|routings}/{id}/activate`: makes the draft current, archives the old one.
+pub async fn activate_version(kind: Versioned, id: i64) -> Result<(), FetchError> {
+    Call::post(format!("{}/{id}/activate", kind.path()))
+        .execute()
+        .await
+}
+
+/// `POST /api/v1/{boms|routings}/{id}/copy`: a new draft from any version.
+pub async fn copy_version(kind: Versioned, id: i64) -> Result<(), FetchError> {
+    Call::post(format!("{}/{id}/copy", kind.path()))
+        .execute()
+        .await
+}
+
+/// `DELETE /api/v1/{boms|routings}/{id}`: drafts only.
+pub async fn delete_version(kind: Versioned, id: i64) -> Result<(), FetchError> {
+    Call::delete(format!("{}/{id}", kind.path()))
+        .execute()
+        .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import jobs (files are sent by the import dialog itself: multipart is not JSON)
+// ---------------------------------------------------------------------------------------------
+
+/// `GET /api/v1/import/jobs/{id}`.
+pub async fn import_job(id: &str) -> Result<ImportJob, FetchError> {
+    Call::get(format!(
+        "/api/v1/import/jobs/{}",
+        crate::util::encode_uri_component(id)
+    ))
+    .fetch()
+    .await
 }

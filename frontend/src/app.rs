@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{ParentRoute, Route, Router, Routes},
+    components::{ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
 
@@ -16,7 +16,21 @@ use crate::{
         station::{StationLayout, StationPicker},
     },
     pages::{
-        audit::AuditPage, board::BoardOverview, home::HomePage, login::LoginPage, users::UsersPage,
+        audit::AuditPage,
+        board::BoardOverview,
+        home::HomePage,
+        login::LoginPage,
+        master_data::{
+            MasterDataLayout,
+            calendars::CalendarsTab,
+            plant::{MachinesTab, StationsTab, WorkCentersTab},
+            product::ProductPage,
+            products::ProductsTab,
+            reasons::ReasonsTab,
+        },
+        users::UsersPage,
+        work_order_detail::WorkOrderDetailPage,
+        work_orders::WorkOrdersPage,
     },
     session::provide_session,
     station::{operation::StationOperation, queue::StationQueue},
@@ -46,6 +60,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("users") view=UsersPage/>
                     <Route path=path!("audit") view=AuditPage/>
+                    <Route path=path!("work-orders") view=WorkOrdersPage/>
+                    <Route path=path!("work-orders/:id") view=WorkOrderDetailPage/>
+                    <ParentRoute path=path!("master-data") view=MasterDataLayout>
+                        <Route
+                            path=path!("")
+                            view=|| view! { <Redirect path="/master-data/products"/> }
+                        />
+                        <Route path=path!("products") view=ProductsTab/>
+                        <Route path=path!("products/:id") view=ProductPage/>
+                        <Route path=path!("work-centers") view=WorkCentersTab/>
+                        <Route path=path!("machines") view=MachinesTab/>
+                        <Route path=path!("stations") view=StationsTab/>
+                        <Route path=path!("calendars") view=CalendarsTab/>
+                        <Route path=path!("reasons") view=ReasonsTab/>
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

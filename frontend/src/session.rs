@@ -72,6 +72,13 @@ impl Session {
             .with(|auth| matches!(auth, Auth::SignedIn(me) if me.roles.contains(&role)))
     }
 
+    /// Whether the signed-in user has at least one of `roles`.
+    pub fn has_any_role(self, roles: &[Role]) -> bool {
+        self.auth.with(
+            |auth| matches!(auth, Auth::SignedIn(me) if me.roles.iter().any(|r| roles.contains(r))),
+        )
+    }
+
     /// Asks the server who is signed in, once; later calls do nothing.
     pub fn ensure_checked(self) {
         if self.auth.with_untracked(|a| *a == Auth::Unknown) {

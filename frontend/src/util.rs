@@ -134,6 +134,32 @@ pub fn date_input_to_rfc3339(value: &str, end_of_day: bool) -> Option<String> {
     Some(d.to_iso_string().into())
 }
 
+/// A `<input type="datetime-local">` value (`2026-11-25T16:00`, plant time) as an instant.
+pub fn datetime_local_to_utc(value: &str) -> Option<DateTime<Utc>> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    // Without a zone, JS reads date-time strings as local time: the plant's.
+    let d = js_sys::Date::new(&JsValue::from_str(value.trim()));
+    if d.get_time().is_nan() {
+        return None;
+    }
+    DateTime::from_timestamp_millis(d.get_time() as i64)
+}
+
+/// An instant as a `<input type="datetime-local">` value in plant time.
+pub fn utc_to_datetime_local(at: &DateTime<Utc>) -> String {
+    let d = js_date(at.timestamp_millis() as f64);
+    format!(
+        "{}-{}-{}T{}:{}",
+        d.get_full_year(),
+        two(d.get_month() + 1),
+        two(d.get_date()),
+        two(d.get_hours()),
+        two(d.get_minutes())
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;

@@ -19,6 +19,8 @@ import { chromium } from "playwright-core";
 const BASE_URL = (process.env.MES_BASE_URL ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
 const MANAGER_USER = process.env.MES_DEMO_MANAGER_USER ?? "manager";
 const MANAGER_PASSWORD = process.env.MES_DEMO_MANAGER_PASSWORD ?? "manager123";
+const PLANNER_USER = process.env.MES_DEMO_PLANNER_USER ?? "planner";
+const PLANNER_PASSWORD = process.env.MES_DEMO_PLANNER_PASSWORD ?? "planner123";
 const ADMIN_USER = process.env.MES_DEMO_ADMIN_USER ?? "admin";
 const ADMIN_PASSWORD = process.env.MES_DEMO_ADMIN_PASSWORD ?? "admin123";
 const BADGE = process.env.MES_DEMO_BADGE ?? "OP-0001";
@@ -226,6 +228,137 @@ describe("office", () => {
       await signIn(page, ADMIN_USER, ADMIN_PASSWORD);
       await page.waitForURL(/\/audit$/);
       await page.getByRole("heading", { name: "审计日志" }).waitFor();
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("work orders", () => {
+  test("planner: product and routing, create and release an order, its operations and traveler", async () => {
+    const { page, close } = await openPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      const stamp = Date.now().toString(36).toUpperCase();
+      const productCode = `E2E-${stamp}`;
+
+      // A new finished product.
+      await page.goto(`${BASE_URL}/master-data/products`);
+      await page.waitForURL(/\/login\?next=/);
+      await signIn(page, PLANNER_USER, PLANNER_PASSWORD);
+      await page.waitForURL(/\/master-data\/products$/);
+      await page.locator("table.products tbody tr").first().waitFor();
+      await page.getByRole("button", { name: "新建物料" }).click();
+      let dialog = page.getByRole("dialog");
+      await dialog.getByRole("button", { name: "保存" }).click();
+      await dialog.getByText("此项为必填项。").first().waitFor();
+      await dialog.getByLabel("编码").fill(productCode);
+      await dialog.getByLabel("名称").fill("端到端测试支架");
+      await dialog.getByLabel("类型").selectOption("finished");
+      await dialog.getByRole("button", { name: "保存" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await page.getByLabel("搜索").fill(productCode);
+      await page.getByRole("link", { name: productCode, exact: true }).click();
+      await page.waitForURL(/\/master-data\/products\/\d+$/);
+      await page.getByRole("heading", { name: productCode }).waitFor();
+
+      // Its routing: two operations, the second with inspection; then activate the draft.
+      const routing = page.locator("#routings");
+      await routing.getByText("尚无工艺路线", { exact: false }).waitFor();
+      await routing.locator("[data-action=new-version]").click();
+      dialog = page.getByRole("dialog");
+      const first = dialog.locator(".op-row").nth(0);
+      await first.getByPlaceholder("工序名称").fill("激光下料");
+      await first.getByLabel("工作中心").selectOption({ label: "WC-CUT · 下料" });
+      await first.getByPlaceholder("准备（分钟）").fill("15");
+      await first.getByPlaceholder("单件工时（分钟）").fill("2.5");
+      await dialog.locator("[data-action=add-operation]").click();
+      const second = dialog.locator(".op-row").nth(1);
+      await second.getByPlaceholder("工序名称").fill("总装");
+      await second.getByLabel("工作中心").selectOption({ label: "WC-ASM · 装配" });
+      await second.getByPlaceholder("单件工时（分钟）").fill("4");
+      await second.getByLabel("需检验").check();
+      await dialog.getByRole("button", { name: "保存草稿" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await routing.locator("[data-action=activate]").click();
+      await page.getByRole("status").getByText("版本已生效。").waitFor();
+      await routing.locator(".version-chip.version-active").waitFor();
+      const routingRows = routing.locator("table.routing tbody tr");
+      await routingRows.nth(1).waitFor();
+      assert.equal(await routingRows.count(), 2);
+
+      // A new order for it, from the list.
+      await page.getByRole("navigation", { name: "主导航" }).getByText("工单", { exact: true }).click();
+      await page.waitForURL(/\/work-orders$/);
+      await page.locator("table.work-orders tbody tr").first().waitFor();
+      await page.getByRole("button", { name: "新建工单" }).click();
+      dialog = page.getByRole("dialog");
+      await dialog.getByRole("button", { name: "创建" }).click();
+      await dialog.getByText("请选择物料。").waitFor();
+      await dialog.getByLabel("物料").fill(productCode);
+      await dialog.locator(".chosen", { hasText: productCode }).waitFor();
+      await dialog.getByLabel("数量").fill("20");
+      await dialog.getByLabel("交期").fill("2030-06-28T16:00");
+      await dialog.getByLabel("客户").fill("端到端客户");
+      await dialog.getByRole("button", { name: "创建" }).click();
+      await page.waitForURL(/\/work-orders\/\d+$/);
+      const orderUrl = page.url();
+      const orderId = orderUrl.split("/").pop();
+      const number = (await page.getByRole("heading", { level: 1 }).innerText()).trim();
+      await page.locator(".detail-header [data-status=draft]").waitFor();
+      await page.getByText("工单下达时将复制当前工艺路线的工序。").waitFor();
+
+      // Release: the routing is copied into the order's operations.
+      await page.locator("[data-action=release]").click();
+      await page.locator(".detail-header [data-status=released]").waitFor();
+      const operations = page.locator("table.operations tbody tr");
+      await operations.nth(1).waitFor();
+      assert.equal(await operations.count(), 2);
+      assert.match(await operations.nth(0).innerText(), /激光下料[\s\S]*WC-CUT/);
+      assert.match(await operations.nth(1).innerText(), /总装[\s\S]*需检验[\s\S]*WC-ASM/);
+      // Draft-only and illegal actions are gone; hold asks for a reason, resume brings it back.
+      assert.equal(await page.locator("[data-action=release]").count(), 0);
+      await page.locator("[data-action=hold]").click();
+      dialog = page.getByRole("dialog");
+      await dialog.getByLabel("原因").fill("等待来料");
+      await dialog.getByRole("button", { name: "暂停" }).click();
+      await page.locator(".detail-header [data-status=on_hold]").waitFor();
+      await page.getByText("等待来料").first().waitFor();
+      await page.locator("[data-action=resume]").click();
+      await page.locator(".detail-header [data-status=released]").waitFor();
+
+      // The traveler opens in a new tab from the print link.
+      const traveler = page.getByRole("link", { name: "打印流转卡" });
+      assert.equal(await traveler.getAttribute("href"), `/api/v1/work-orders/${orderId}/traveler`);
+      // SWITCH once the print endpoint (import/export branch) is merged: open the traveler and
+      // check it shows the order, instead of only the link above:
+      //   const [tab] = await Promise.all([page.waitForEvent("popup"), traveler.click()]);
+      //   await tab.waitForLoadState();
+      //   assert.match(await tab.content(), new RegExp(number));
+
+      // The list keeps its filter in the address: a reload shows the same rows.
+      await page.goto(`${BASE_URL}/work-orders?status=released&q=${encodeURIComponent(number)}`);
+      const row = page.locator("table.work-orders tbody tr", { hasText: number });
+      await row.waitFor();
+      assert.equal(await page.locator("table.work-orders tbody tr").count(), 1);
+      await page.reload();
+      await row.waitFor();
+      assert.equal(
+        await page.locator(".status-filter [data-status=released]").getAttribute("aria-pressed"),
+        "true",
+      );
+      assert.equal(await page.getByLabel("搜索").inputValue(), number);
+
+      // Sorting by number descending is written to the address too.
+      await page.goto(`${BASE_URL}/work-orders?status=released,in_progress,on_hold`);
+      await page.locator("table.work-orders tbody tr").nth(5).waitFor();
+      await page.getByRole("button", { name: "工单号" }).click();
+      await page.waitForURL(/sort=number/);
+      await page.getByRole("button", { name: "工单号" }).click();
+      await page.waitForURL(/dir=desc/);
+      await page.locator("th[aria-sort=descending]").waitFor();
+      await page.getByRole("button", { name: "下一页" }).click();
+      await page.getByText("第 2 页").waitFor();
+      await shoot(page, "work-orders");
     } finally {
       await close();
     }

@@ -141,6 +141,100 @@ pub fn TextField(
     }
 }
 
+/// Puts a failed save's validation details on the form's fields; the form's alert shows the
+/// error when some detail names no field of the form, or when there are no details at all.
+pub fn show_save_error(
+    error: crate::api::FetchError,
+    errors: RwSignal<FieldErrors>,
+    alert: RwSignal<Option<crate::api::FetchError>>,
+    fields: &[&str],
+) {
+    let mut placed = FieldErrors::default();
+    let unplaced = placed.merge_server_details(error.details(), fields);
+    let nothing_placed = placed.is_empty();
+    errors.set(placed);
+    alert.set((nothing_placed || !unplaced.is_empty()).then_some(error));
+}
+
+#[component]
+pub fn CheckboxField(
+    label: Key,
+    value: RwSignal<bool>,
+    #[prop(optional)] hint: Option<Key>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field checkbox-field">
+            <label class="checkbox">
+                <input
+                    type="checkbox"
+                    prop:checked=move || value.get()
+                    on:change=move |ev| value.set(event_target_checked(&ev))
+                />
+                <span>{i18n.tr(label)}</span>
+            </label>
+            {hint.map(|k| view! { <p class="field-hint">{i18n.tr(k)}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn TextAreaField(
+    label: Key,
+    value: RwSignal<String>,
+    #[prop(default = 3)] rows: u32,
+    #[prop(optional, into)] error: MaybeProp<Msg>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = util::next_id("textarea");
+    view! {
+        <div class="field wide" class:invalid=move || error.with(|e| e.is_some())>
+            <label for=id.clone()>{i18n.tr(label)}</label>
+            <textarea
+                id=id
+                rows=rows
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            <p class="field-error" aria-live="polite">
+                {move || error.get().map(|m| m.render(i18n.lang()))}
+            </p>
+        </div>
+    }
+}
+
+/// Cancel and submit at the foot of a form.
+#[component]
+pub fn FormButtons(
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into)] on_cancel: Callback<()>,
+    submit: Key,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-actions">
+            <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                {i18n.tr(Key::Cancel)}
+            </button>
+            <button type="submit" class="button primary" disabled=move || pending.get()>
+                {move || if pending.get() { i18n.t(Key::Saving) } else { i18n.t(submit) }}
+            </button>
+        </div>
+    }
+}
+
+/// A decimal field's value: `None` when empty, `Err` when not a finite number.
+pub fn parse_number(text: &str) -> Result<Option<f64>, Msg> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(Some(n)),
+        _ => Err(Msg::Key(Key::NotANumber)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

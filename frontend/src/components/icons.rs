@@ -27,6 +27,10 @@ pub enum Icon {
     Close,
     Search,
     Docs,
+    Download,
+    Upload,
+    Print,
+    Trash,
 }
 
 impl Icon {
@@ -65,6 +69,10 @@ impl Icon {
             Icon::Refresh => "M20 12a8 8 0 1 1-2.3-5.7L20 8.6M20 3.5v5.1h-5.1",
             Icon::Close => "M6 6l12 12M18 6 6 18",
             Icon::Search => "M11 4a7 7 0 1 0 0 14 7 7 0 1 0 0-14zM21 21l-5-5",
+            Icon::Download => "M12 4v11M7 10l5 5 5-5M5 20h14",
+            Icon::Upload => "M12 20V9M7 14l5-5 5 5M5 4h14",
+            Icon::Print => "M7 9V3h10v6M7 17H4v-7h16v7h-3M7 14h10v7H7z",
+            Icon::Trash => "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13",
             Icon::Docs => {
                 "M4 4h6a3 3 0 0 1 3 3v13a2 2 0 0 0-2-2H4zM20 4h-6a3 3 0 0 0-3 3v13a2 2 0 0 1 2-2h7z"
             }

@@ -1,5 +1,6 @@
 //! Building blocks shared by the pages.
 
+pub mod data_exchange;
 pub mod dialog;
 pub mod errors;
 pub mod form;
@@ -8,6 +9,7 @@ pub mod icons;
 pub mod lang_switch;
 pub mod notice;
 pub mod pager;
+pub mod pickers;
 
 use leptos::prelude::*;
 

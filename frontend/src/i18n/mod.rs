@@ -11,7 +11,7 @@ mod zh_cn;
 
 pub use keys::Key;
 use leptos::prelude::*;
-use mes_api_types::{ErrorKind, Lang, audit::AuditAction, auth::Role};
+use mes_api_types::{ErrorKind, Lang, audit::AuditAction, auth::Role, import::ImportKind};
 
 use crate::util;
 
@@ -233,6 +233,150 @@ pub fn detail_position(lang: Lang, line: Option<u64>, column: Option<&str>) -> O
         (Lang::En, Some(l), Some(c)) => Some(format!("line {l}, column {c}")),
         (Lang::En, Some(l), None) => Some(format!("line {l}")),
         (Lang::En, None, Some(c)) => Some(format!("column {c}")),
+    }
+}
+
+pub fn import_title(lang: Lang, kind: ImportKind) -> String {
+    let (zh, en) = match kind {
+        ImportKind::Machines => ("设备", "machines"),
+        ImportKind::Products => ("物料", "products"),
+        ImportKind::Boms => ("BOM", "BOMs"),
+        ImportKind::Routings => ("工艺路线", "routings"),
+        ImportKind::WorkOrders => ("工单", "work orders"),
+    };
+    match lang {
+        Lang::ZhCn => format!("导入{zh}"),
+        Lang::En => format!("Import {en}"),
+    }
+}
+
+pub fn import_checking(lang: Lang, processed: u64, total: u64) -> String {
+    match lang {
+        Lang::ZhCn => format!("正在检查：{processed} / {total} 行"),
+        Lang::En => format!("Checking: {processed} of {total} rows"),
+    }
+}
+
+pub fn import_done(lang: Lang, created: u64, updated: u64) -> String {
+    match lang {
+        Lang::ZhCn => format!("导入完成：新建 {created} 条，更新 {updated} 条。"),
+        Lang::En => format!("Import done: {created} created, {updated} updated."),
+    }
+}
+
+pub fn order_action_done(lang: Lang, number: &str, action: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("工单 {number}：{action}成功。"),
+        Lang::En => format!("{number}: {action} done."),
+    }
+}
+
+pub fn order_split(lang: Lang, number: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("已拆分出工单 {number}。"),
+        Lang::En => format!("Order {number} split off."),
+    }
+}
+
+pub fn order_created(lang: Lang, number: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("已创建工单 {number}。"),
+        Lang::En => format!("Work order {number} created."),
+    }
+}
+
+pub fn order_saved(lang: Lang, number: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("已保存工单 {number}。"),
+        Lang::En => format!("Work order {number} saved."),
+    }
+}
+
+pub fn edit_order_title(lang: Lang, number: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("编辑工单：{number}"),
+        Lang::En => format!("Edit work order: {number}"),
+    }
+}
+
+pub fn split_title(lang: Lang, number: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("拆分工单：{number}"),
+        Lang::En => format!("Split work order: {number}"),
+    }
+}
+
+pub fn split_hint(lang: Lang, remaining: &str) -> String {
+    match lang {
+        Lang::ZhCn => {
+            format!("剩余数量 {remaining}。拆分出的数量将成为一个新工单，工艺与原工单相同。")
+        }
+        Lang::En => format!(
+            "{remaining} remaining. The quantity split off becomes a new order with the same routing."
+        ),
+    }
+}
+
+pub fn split_range(lang: Lang, remaining: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("须大于 0 且小于剩余数量 {remaining}。"),
+        Lang::En => format!("Must be more than 0 and less than the {remaining} remaining."),
+    }
+}
+
+pub fn priority_label(lang: Lang, priority: i32) -> String {
+    let (zh, en) = match priority {
+        1 => ("紧急", "rush"),
+        2 => ("高", "high"),
+        3 => ("普通", "normal"),
+        4 => ("低", "low"),
+        _ => ("最低", "lowest"),
+    };
+    match lang {
+        Lang::ZhCn => format!("{priority} – {zh}"),
+        Lang::En => format!("{priority} – {en}"),
+    }
+}
+
+pub fn planned_on(lang: Lang, machine: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("计划设备 {machine}"),
+        Lang::En => format!("planned on {machine}"),
+    }
+}
+
+pub fn saved_record(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("已保存 {code}。"),
+        Lang::En => format!("{code} saved."),
+    }
+}
+
+pub fn routing_saved(lang: Lang, version: i32) -> String {
+    match lang {
+        Lang::ZhCn => format!("已保存工艺路线草稿 v{version}。"),
+        Lang::En => format!("Routing draft v{version} saved."),
+    }
+}
+
+pub fn bom_saved(lang: Lang, version: i32) -> String {
+    match lang {
+        Lang::ZhCn => format!("已保存 BOM 草稿 v{version}。"),
+        Lang::En => format!("BOM draft v{version} saved."),
+    }
+}
+
+pub fn edit_routing_title(lang: Lang, version: i32) -> String {
+    match lang {
+        Lang::ZhCn => format!("编辑工艺路线草稿 v{version}"),
+        Lang::En => format!("Edit routing draft v{version}"),
+    }
+}
+
+pub fn edit_bom_title(lang: Lang, version: i32) -> String {
+    match lang {
+        Lang::ZhCn => format!("编辑 BOM 草稿 v{version}"),
+        Lang::En => format!("Edit BOM draft v{version}"),
     }
 }
 

@@ -90,8 +90,7 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
 
 /// The domains of the product, in the order the plant works through them. Those without a
 /// screen yet are listed, disabled, so people see what is coming rather than an empty page.
-const COMING_DOMAINS: [(Icon, Key); 9] = [
-    (Icon::WorkOrders, Key::NavWorkOrders),
+const COMING_DOMAINS: [(Icon, Key); 7] = [
     (Icon::Scheduling, Key::NavScheduling),
     (Icon::Reporting, Key::NavReporting),
     (Icon::Quality, Key::NavQuality),
@@ -99,7 +98,6 @@ const COMING_DOMAINS: [(Icon, Key); 9] = [
     (Icon::Maintenance, Key::NavMaintenance),
     (Icon::Energy, Key::NavEnergy),
     (Icon::Dashboards, Key::NavDashboards),
-    (Icon::MasterData, Key::NavMasterData),
 ];
 
 #[component]
@@ -127,6 +125,18 @@ fn OfficeShell() -> impl IntoView {
                             <A href="/" exact=true attr:class="nav-item">
                                 <IconView icon=Icon::Home/>
                                 <span>{i18n.tr(Key::NavHome)}</span>
+                            </A>
+                        </li>
+                        <li>
+                            <A href="/work-orders" attr:class="nav-item">
+                                <IconView icon=Icon::WorkOrders/>
+                                <span>{i18n.tr(Key::NavWorkOrders)}</span>
+                            </A>
+                        </li>
+                        <li>
+                            <A href="/master-data" attr:class="nav-item">
+                                <IconView icon=Icon::MasterData/>
+                                <span>{i18n.tr(Key::NavMasterData)}</span>
                             </A>
                         </li>
                         {COMING_DOMAINS

@@ -4,4 +4,7 @@ pub mod audit;
 pub mod board;
 pub mod home;
 pub mod login;
+pub mod master_data;
 pub mod users;
+pub mod work_order_detail;
+pub mod work_orders;
