@@ -15,6 +15,7 @@ pub mod products;
 pub mod state;
 pub mod system;
 pub mod telemetry;
+pub mod transfer;
 pub mod users;
 pub mod validate;
 pub mod work_orders;
@@ -40,6 +41,7 @@ pub fn api() -> Api {
     plant::routes::routes(&mut api);
     products::routes::routes(&mut api);
     work_orders::routes::routes(&mut api);
+    transfer::routes::routes(&mut api);
     api
 }
 

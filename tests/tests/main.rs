@@ -11,5 +11,6 @@ mod migrations;
 mod plant;
 mod products;
 mod system;
+mod transfer;
 mod users;
 mod work_orders;
