@@ -70,11 +70,11 @@ fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let (r, c) = (r as u32, c as u16);
-            match cell.parse::<f64>() {
+            let written = match cell.parse::<f64>() {
                 Ok(n) if r > 0 => sheet.write_number(r, c, n).map(|_| ()),
                 _ => sheet.write_string(r, c, *cell).map(|_| ()),
-            }
-            .expect("cell written");
+            };
+            written.expect("cell written");
         }
     }
     book.save_to_buffer().expect("xlsx built")

@@ -104,7 +104,7 @@ pub fn spawn_import(
         match outcome {
             Ok(Ok(report)) => state.import_jobs.finish(&job, &report),
             Ok(Err(e)) => {
-                tracing::error!(job, error = %e, "import failed");
+                tracing::error!(job = %job, error = %e, "import failed");
                 state.import_jobs.fail(
                     &job,
                     text!(
@@ -114,7 +114,7 @@ pub fn spawn_import(
                 );
             }
             Err(e) => {
-                tracing::error!(job, error = %e, "import task failed");
+                tracing::error!(job = %job, error = %e, "import task failed");
                 state.import_jobs.fail(
                     &job,
                     text!(
