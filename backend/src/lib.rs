@@ -18,6 +18,7 @@ pub mod state;
 pub mod station;
 pub mod system;
 pub mod telemetry;
+pub mod transfer;
 pub mod users;
 pub mod validate;
 pub mod work_orders;
@@ -46,6 +47,7 @@ pub fn api() -> Api {
     station::routes::routes(&mut api);
     andon::routes::routes(&mut api);
     reports::routes::routes(&mut api);
+    transfer::routes::routes(&mut api);
     api
 }
 

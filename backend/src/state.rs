@@ -9,6 +9,7 @@ use crate::{
     db::Db,
     events::EventBus,
     http::metrics::Metrics,
+    transfer::jobs::ImportJobs,
 };
 
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub login_limiter: LoginLimiter,
     pub metrics: Metrics,
     pub events: EventBus,
+    /// Running and recently finished imports.
+    pub import_jobs: ImportJobs,
     pub started_at: Instant,
 }
 
@@ -31,6 +34,7 @@ impl AppState {
             login_limiter,
             metrics: Metrics::new(),
             events: EventBus::new(),
+            import_jobs: ImportJobs::default(),
             started_at: Instant::now(),
         }
     }

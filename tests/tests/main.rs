@@ -12,5 +12,6 @@ mod plant;
 mod products;
 mod station;
 mod system;
+mod transfer;
 mod users;
 mod work_orders;

@@ -6,6 +6,9 @@
 //!
 //! `mes bench work-orders --database URL [--orders 100000]` times the work-order list at scale
 //! (see `bench_orders.rs`).
+//!
+//! `mes bench import --database URL [--rows 10000]` times the import of a generated ERP
+//! work-order export (see `import.rs`).
 
 use std::{
     io::{Read, Write},
@@ -57,6 +60,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Import of a generated ERP work-order export (products first), through the API's import
+    /// code; prints rows/s and elapsed time.
+    Import {
+        /// Database URL (sqlite://PATH or postgres://USER@HOST/DB); the data is added to it.
+        #[arg(long, value_name = "URL")]
+        database: String,
+        /// Work-order rows in the file.
+        #[arg(long, default_value_t = 10_000)]
+        rows: u64,
+        /// Products they refer to (imported first).
+        #[arg(long, default_value_t = 500)]
+        products: u64,
+    },
 }
 
 pub fn run(command: BenchCommand) -> Result<(), String> {
@@ -76,6 +92,11 @@ pub fn run(command: BenchCommand) -> Result<(), String> {
             tablets,
             seconds,
         } => super::bench_reports::run(&database, tablets, seconds),
+        BenchCommand::Import {
+            database,
+            rows,
+            products,
+        } => super::import::bench(&database, rows, products),
     }
 }
 

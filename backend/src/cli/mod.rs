@@ -5,6 +5,7 @@ mod backup;
 mod bench;
 mod bench_orders;
 mod bench_reports;
+pub mod import;
 mod user;
 
 use std::{
@@ -71,6 +72,16 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
         /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+    },
+    /// Import an ERP export (CSV or XLSX) of machines, products, boms, routings or work-orders,
+    /// all or nothing; bad rows are listed as `line N, column C: reason`.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// machines, products, boms, routings or work-orders.
+        kind: String,
+        /// The file: .csv (UTF-8 or GBK; `,` `;` or tab) or .xlsx.
         file: PathBuf,
     },
     /// Benchmarks that print figures as JSON.
@@ -155,6 +166,14 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Backup { db, file: target } => {
             let config = load_config(file, &db)?;
             backup::run(&config.database_url, &target)
+        }
+        Command::Import {
+            db,
+            kind,
+            file: path,
+        } => {
+            let config = load_config(file, &db)?;
+            import::run(&open_db(&config)?, &config.timezone, &kind, &path)
         }
         Command::Bench { what } => bench::run(what),
     }

@@ -131,6 +131,15 @@ pub struct WorkCenterQuery {
     pub cursor: Option<String>,
 }
 
+impl WorkCenterQuery {
+    pub fn filter(&self) -> WorkCenterFilter {
+        WorkCenterFilter {
+            q: self.q.clone(),
+            active: self.active,
+        }
+    }
+}
+
 /// List work centres.
 #[utoipa::path(get, path = "/api/v1/work-centers", tag = "plant", params(WorkCenterQuery),
     responses((status = 200, body = Page<WorkCenter>), (status = 400, body = ApiError)))]
@@ -140,10 +149,7 @@ pub async fn list_work_centers(
 ) -> AppResult<web::Json<Page<WorkCenter>>> {
     let q = query.0;
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let filter = WorkCenterFilter {
-        q: q.q,
-        active: q.active,
-    };
+    let filter = q.filter();
     Ok(web::Json(
         state
             .db
@@ -232,6 +238,18 @@ pub struct MachineQuery {
     pub cursor: Option<String>,
 }
 
+impl MachineQuery {
+    /// The filter it selects (also what exports of the list use).
+    pub fn filter(&self) -> MachineFilter {
+        MachineFilter {
+            q: self.q.clone(),
+            work_center_id: self.work_center_id,
+            status: self.status.map(|s| s.as_str().to_owned()),
+            active: self.active,
+        }
+    }
+}
+
 /// List machines.
 #[utoipa::path(get, path = "/api/v1/machines", tag = "plant", params(MachineQuery),
     responses((status = 200, body = Page<Machine>), (status = 400, body = ApiError)))]
@@ -241,12 +259,7 @@ pub async fn list_machines(
 ) -> AppResult<web::Json<Page<Machine>>> {
     let q = query.0;
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let filter = MachineFilter {
-        q: q.q,
-        work_center_id: q.work_center_id,
-        status: q.status.map(|s| s.as_str().to_owned()),
-        active: q.active,
-    };
+    let filter = q.filter();
     Ok(web::Json(
         state
             .db
@@ -388,6 +401,17 @@ pub struct StationQuery {
     pub cursor: Option<String>,
 }
 
+impl StationQuery {
+    pub fn filter(&self) -> StationFilter {
+        StationFilter {
+            q: self.q.clone(),
+            machine_id: self.machine_id,
+            work_center_id: self.work_center_id,
+            active: self.active,
+        }
+    }
+}
+
 /// List stations (shop-floor tablets).
 #[utoipa::path(get, path = "/api/v1/stations", tag = "plant", params(StationQuery),
     responses((status = 200, body = Page<Station>), (status = 400, body = ApiError)))]
@@ -397,12 +421,7 @@ pub async fn list_stations(
 ) -> AppResult<web::Json<Page<Station>>> {
     let q = query.0;
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let filter = StationFilter {
-        q: q.q,
-        machine_id: q.machine_id,
-        work_center_id: q.work_center_id,
-        active: q.active,
-    };
+    let filter = q.filter();
     Ok(web::Json(
         state
             .db

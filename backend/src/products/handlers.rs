@@ -36,6 +36,17 @@ pub struct ProductQuery {
     pub cursor: Option<String>,
 }
 
+impl ProductQuery {
+    /// The filter it selects (also what exports of the list use).
+    pub fn filter(&self) -> ProductFilter {
+        ProductFilter {
+            q: self.q.clone(),
+            kind: self.kind.map(|k| k.as_str().to_owned()),
+            active: self.active,
+        }
+    }
+}
+
 /// List products and materials.
 #[utoipa::path(get, path = "/api/v1/products", tag = "products", params(ProductQuery),
     responses((status = 200, body = Page<Product>), (status = 400, body = ApiError)))]
@@ -45,11 +56,7 @@ pub async fn list_products(
 ) -> AppResult<web::Json<Page<Product>>> {
     let q = query.0;
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let filter = ProductFilter {
-        q: q.q,
-        kind: q.kind.map(|k| k.as_str().to_owned()),
-        active: q.active,
-    };
+    let filter = q.filter();
     Ok(web::Json(
         state
             .db
@@ -178,7 +185,7 @@ pub struct VersionQuery {
     pub cursor: Option<String>,
 }
 
-fn version_filter(q: &VersionQuery) -> VersionFilter {
+pub fn version_filter(q: &VersionQuery) -> VersionFilter {
     VersionFilter {
         product_id: q.product_id,
         status: q.status.map(|s| s.as_str().to_owned()),

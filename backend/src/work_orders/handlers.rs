@@ -72,6 +72,27 @@ fn parse_statuses(text: Option<&str>) -> AppResult<Vec<WorkOrderStatus>> {
     Ok(statuses)
 }
 
+impl WorkOrderQuery {
+    /// The list request it makes (also what exports of the list use).
+    pub fn request(self) -> AppResult<ListRequest> {
+        Ok(ListRequest {
+            filter: ListFilter {
+                statuses: parse_statuses(self.status.as_deref())?,
+                product_id: self.product_id,
+                search: self.q,
+                due_from: self.due_from.map(|t| t.naive_utc()),
+                due_to: self.due_to.map(|t| t.naive_utc()),
+                late: self.late,
+                now: now(),
+            },
+            sort: self.sort.unwrap_or_default(),
+            dir: self.dir.unwrap_or_default(),
+            limit: self.limit,
+            cursor: self.cursor,
+        })
+    }
+}
+
 /// List work orders: filter, search, sort, keyset paging.
 #[utoipa::path(get, path = "/api/v1/work-orders", tag = "work-orders", params(WorkOrderQuery),
     responses((status = 200, body = Page<WorkOrder>), (status = 400, body = ApiError)))]
@@ -79,22 +100,7 @@ pub async fn list_work_orders(
     state: web::Data<AppState>,
     query: Query<WorkOrderQuery>,
 ) -> AppResult<web::Json<Page<WorkOrder>>> {
-    let q = query.0;
-    let request = ListRequest {
-        filter: ListFilter {
-            statuses: parse_statuses(q.status.as_deref())?,
-            product_id: q.product_id,
-            search: q.q,
-            due_from: q.due_from.map(|t| t.naive_utc()),
-            due_to: q.due_to.map(|t| t.naive_utc()),
-            late: q.late,
-            now: now(),
-        },
-        sort: q.sort.unwrap_or_default(),
-        dir: q.dir.unwrap_or_default(),
-        limit: q.limit,
-        cursor: q.cursor,
-    };
+    let request = query.0.request()?;
     Ok(web::Json(
         state
             .db
