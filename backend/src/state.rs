@@ -9,6 +9,7 @@ use crate::{
     db::Db,
     events::EventBus,
     http::metrics::Metrics,
+    scheduling::service::Runs,
 };
 
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub login_limiter: LoginLimiter,
     pub metrics: Metrics,
     pub events: EventBus,
+    /// Scheduling runs in progress (live progress, cancel flags).
+    pub runs: Runs,
     pub started_at: Instant,
 }
 
@@ -31,6 +34,7 @@ impl AppState {
             login_limiter,
             metrics: Metrics::new(),
             events: EventBus::new(),
+            runs: Runs::new(),
             started_at: Instant::now(),
         }
     }

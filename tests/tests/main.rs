@@ -10,6 +10,8 @@ mod errors;
 mod migrations;
 mod plant;
 mod products;
+mod scheduling;
+mod scheduling_bench;
 mod system;
 mod users;
 mod work_orders;

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod import;
 pub mod master_data;
 pub mod page;
+pub mod scheduling;
 pub mod system;
 pub mod work_orders;
 
