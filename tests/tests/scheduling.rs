@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use diesel::prelude::*;
 use mes_api_types::{MachineId, auth::Role, events::ShopEvent, master_data::MachineStatus};
 use mes_backend::db::schema::{machines, work_order_operations};
-use mes_tests::{Client, TestApp, both_backends, fixtures};
+use mes_tests::{Client, both_backends, fixtures};
 use serde_json::{Value, json};
 
 fn time(v: &Value) -> DateTime<Utc> {

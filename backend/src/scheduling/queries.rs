@@ -20,7 +20,7 @@ pub const OPEN_OPERATION_STATUSES: &[&str] = &["pending", "in_progress", "paused
 
 pub fn settings(conn: &mut DbConnection) -> QueryResult<SettingsRow> {
     schedule_settings::table
-        .find(1)
+        .find(1_i64)
         .select(SettingsRow::as_select())
         .first(conn)
 }
@@ -33,7 +33,7 @@ pub fn update_settings(
 ) -> QueryResult<usize> {
     diesel::update(
         schedule_settings::table
-            .find(1)
+            .find(1_i64)
             .filter(schedule_settings::lock_version.eq(expected_lock_version)),
     )
     .set((
