@@ -352,10 +352,11 @@ pub fn replan(conn: &mut DbConnection, tz: Tz, triggers: &[Trigger]) -> AppResul
     let actor = Actor::system("scheduler");
     let at = |m: i64| -> NaiveDateTime { model::time_at(origin, m).naive_utc() };
     let outcome = write_transaction(conn, |conn| -> AppResult<Outcome> {
+        let version = queries::next_version(conn)?;
         let plan_id = queries::insert_plan(
             conn,
             &NewPlanRow {
-                version: queries::next_version(conn)?,
+                version,
                 status: "running".into(),
                 kind: PlanKind::Replan.as_str().into(),
                 trigger_kind: first.kind().into(),
