@@ -5,6 +5,7 @@
 use mes_api_types::events::ShopEvent;
 use tokio::sync::broadcast;
 
+#[derive(Clone)]
 pub struct EventBus {
     sender: broadcast::Sender<ShopEvent>,
 }

@@ -14,6 +14,7 @@ pub mod http;
 pub mod plant;
 pub mod products;
 pub mod reports;
+pub mod scheduling;
 pub mod state;
 pub mod station;
 pub mod system;
@@ -48,6 +49,7 @@ pub fn api() -> Api {
     andon::routes::routes(&mut api);
     reports::routes::routes(&mut api);
     transfer::routes::routes(&mut api);
+    scheduling::routes::routes(&mut api);
     api
 }
 
@@ -80,6 +82,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
     let state = web::Data::new(state);
     let docs = web::Data::new(api_docs());
     spawn_housekeeping(state.clone());
+    start_scheduler(&state)?;
     let mut server = HttpServer::new(move || {
         App::new()
             .configure(|cfg| configure(cfg, state.clone(), docs.clone()))
@@ -98,6 +101,24 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
         server = server.workers(n.max(1));
     }
     Ok(server.shutdown_timeout(10).run())
+}
+
+/// Fails runs a previous server left unfinished and subscribes the replanner to the event bus.
+fn start_scheduler(state: &web::Data<AppState>) -> std::io::Result<()> {
+    let tz = plant::calendar::parse_tz(&state.config.timezone).ok_or_else(|| {
+        std::io::Error::other(format!(
+            "configured timezone `{}` is not an IANA zone",
+            state.config.timezone
+        ))
+    })?;
+    let mut conn = state
+        .db
+        .get()
+        .map_err(|e| std::io::Error::other(format!("{e}")))?;
+    scheduling::queries::fail_abandoned_runs(&mut conn, db::now())
+        .map_err(|e| std::io::Error::other(format!("{e}")))?;
+    scheduling::replan::spawn(state.db.clone(), &state.events, tz);
+    Ok(())
 }
 
 /// Periodic clean-up that needs no precise timing: forget idle rate-limit keys and stored

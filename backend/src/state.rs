@@ -10,6 +10,7 @@ use crate::{
     events::EventBus,
     http::metrics::Metrics,
     transfer::jobs::ImportJobs,
+    scheduling::service::Runs,
 };
 
 pub struct AppState {
@@ -21,6 +22,8 @@ pub struct AppState {
     pub events: EventBus,
     /// Running and recently finished imports.
     pub import_jobs: ImportJobs,
+    /// Scheduling runs in progress (live progress, cancel flags).
+    pub runs: Runs,
     pub started_at: Instant,
 }
 
@@ -35,6 +38,7 @@ impl AppState {
             metrics: Metrics::new(),
             events: EventBus::new(),
             import_jobs: ImportJobs::default(),
+            runs: Runs::new(),
             started_at: Instant::now(),
         }
     }

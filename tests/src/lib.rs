@@ -62,6 +62,8 @@ pub struct TestApp {
     pub base_url: String,
     pub db: Db,
     pub database_url: String,
+    /// The server's event bus: tests publish shop-floor events as the stations will.
+    pub events: mes_backend::events::EventBus,
     server: ServerHandle,
     _isolation: Isolation,
 }
@@ -108,14 +110,16 @@ impl TestApp {
         let db = Db::open(&database_url, config.pool_size).expect("test database opens");
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
-        let server =
-            mes_backend::serve(AppState::new(config, db.clone()), listener).expect("server starts");
+        let state = AppState::new(config, db.clone());
+        let events = state.events.clone();
+        let server = mes_backend::serve(state, listener).expect("server starts");
         let handle = server.handle();
         actix_web::rt::spawn(server);
         TestApp {
             base_url,
             db,
             database_url,
+            events,
             server: handle,
             _isolation: isolation,
         }

@@ -11,6 +11,8 @@ mod migrations;
 mod plant;
 mod products;
 mod station;
+mod scheduling;
+mod scheduling_bench;
 mod system;
 mod transfer;
 mod users;

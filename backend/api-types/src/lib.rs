@@ -13,6 +13,7 @@ pub mod import;
 pub mod master_data;
 pub mod page;
 pub mod station;
+pub mod scheduling;
 pub mod system;
 pub mod work_orders;
 

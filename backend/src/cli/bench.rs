@@ -9,15 +9,19 @@
 //!
 //! `mes bench import --database URL [--rows 10000]` times the import of a generated ERP
 //! work-order export (see `import.rs`).
+//! `mes bench jssp|jssp-suite|fjsp|fjsp-suite|plant` run the scheduler on standard benchmark
+//! instances (see `mes_scheduler::bench`) and print one JSON object on stdout.
 
 use std::{
     io::{Read, Write},
     net::{SocketAddr, TcpStream},
+    path::PathBuf,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
 use clap::Subcommand;
+use mes_scheduler::bench::{self as scheduler_bench, BenchError, BenchOptions};
 use serde_json::{Value, json};
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +77,100 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 500)]
         products: u64,
     },
+    /// Job shop: solve one instance in the standard format; prints makespan and start times.
+    Jssp {
+        /// Instance file (first line `jobs machines`, then `machine time` pairs per job).
+        file: PathBuf,
+        #[command(flatten)]
+        solver: SolverArgs,
+    },
+    /// Job shop: every `*.txt` in DIR, with the gap to DIR/bks.json per instance.
+    JsspSuite {
+        dir: PathBuf,
+        #[command(flatten)]
+        solver: SolverArgs,
+        /// Print a Markdown table instead of JSON.
+        #[arg(long)]
+        table: bool,
+    },
+    /// Flexible job shop: solve one instance in Brandimarte's format; prints machine and start
+    /// of every operation.
+    Fjsp {
+        file: PathBuf,
+        #[command(flatten)]
+        solver: SolverArgs,
+    },
+    /// Flexible job shop: every `*.txt` in DIR, with the gap to DIR/bks.json per instance.
+    FjspSuite {
+        dir: PathBuf,
+        #[command(flatten)]
+        solver: SolverArgs,
+        /// Print a Markdown table instead of JSON.
+        #[arg(long)]
+        table: bool,
+    },
+    /// The product's scheduling at plant scale on a database (e.g. filled by `mes demo`): model
+    /// building, first feasible plan, run, publish, replan after the busiest machine breaks down.
+    Schedule {
+        /// Database URL (sqlite://PATH or postgres://USER@HOST/DB); a plan is published in it.
+        #[arg(long, value_name = "URL")]
+        database: String,
+        /// Plant time zone of the calendars.
+        #[arg(long, default_value = "Asia/Shanghai")]
+        timezone: String,
+        /// Search time of the full run.
+        #[arg(long, default_value_t = 2_000)]
+        time_limit_ms: u64,
+    },
+    /// Plant size (300 orders × 5 operations, 25 machines, two shifts): first feasible plan,
+    /// plan quality after the time limit, replan after a machine breakdown.
+    Plant {
+        /// Generator seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Search time for the quality figure (at most 10 000).
+        #[arg(long, default_value_t = 1_000)]
+        time_limit_ms: u64,
+    },
+}
+
+/// Solver limits shared by the benchmark-instance commands.
+#[derive(Debug, clap::Args)]
+pub struct SolverArgs {
+    /// Search time per instance.
+    #[arg(long, default_value_t = 10_000)]
+    time_limit_ms: u64,
+    /// Random seed: the same seed and an iteration limit give the same schedule.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Search threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Stop after this many search iterations (deterministic with one thread).
+    #[arg(long)]
+    iterations: Option<u64>,
+}
+
+impl SolverArgs {
+    fn options(&self) -> BenchOptions {
+        BenchOptions {
+            time_limit_ms: self.time_limit_ms,
+            seed: self.seed,
+            threads: self.threads,
+            iterations: self.iterations,
+        }
+    }
+}
+
+/// Prints a scheduler benchmark result: one JSON object, or the Markdown table when asked.
+fn print_solver_result(result: Result<Value, BenchError>, table: bool) -> Result<(), String> {
+    let value = result.map_err(|e| e.to_string())?;
+    if table {
+        print!("{}", scheduler_bench::suite_table(&value));
+    } else {
+        println!("{value}");
+    }
+    Ok(())
 }
 
 pub fn run(command: BenchCommand) -> Result<(), String> {
@@ -97,6 +195,30 @@ pub fn run(command: BenchCommand) -> Result<(), String> {
             rows,
             products,
         } => super::import::bench(&database, rows, products),
+        BenchCommand::Jssp { file, solver } => {
+            print_solver_result(scheduler_bench::jssp(&file, &solver.options()), false)
+        }
+        BenchCommand::JsspSuite { dir, solver, table } => {
+            print_solver_result(scheduler_bench::jssp_suite(&dir, &solver.options()), table)
+        }
+        BenchCommand::Fjsp { file, solver } => {
+            print_solver_result(scheduler_bench::fjsp(&file, &solver.options()), false)
+        }
+        BenchCommand::FjspSuite { dir, solver, table } => {
+            print_solver_result(scheduler_bench::fjsp_suite(&dir, &solver.options()), table)
+        }
+        BenchCommand::Schedule {
+            database,
+            timezone,
+            time_limit_ms,
+        } => super::bench_schedule::run(&database, &timezone, time_limit_ms),
+        BenchCommand::Plant {
+            seed,
+            time_limit_ms,
+        } => print_solver_result(
+            Ok(scheduler_bench::plant(seed, time_limit_ms.min(10_000))),
+            false,
+        ),
     }
 }
 

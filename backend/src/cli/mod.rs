@@ -6,6 +6,7 @@ mod bench;
 mod bench_orders;
 mod bench_reports;
 pub mod import;
+mod bench_schedule;
 mod user;
 
 use std::{
@@ -147,6 +148,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let db = open_db(&config)?;
             let logins = crate::demo::fill(&db)
                 .map_err(|e| format!("demo data: {}", e.body(Default::default()).message))?;
+            let tz = crate::plant::calendar::parse_tz(&config.timezone)
+                .ok_or_else(|| format!("timezone `{}` is not an IANA zone", config.timezone))?;
+            crate::demo::fill_schedule(&db, tz)
+                .map_err(|e| format!("demo schedule: {}", e.body(Default::default()).message))?;
             println!("Demo plant ready. Sign in with:");
             println!(
                 "  {:<12} {:<14} {:<14} roles",

@@ -478,6 +478,94 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    schedule_plans (id) {
+        id -> BigInt,
+        version -> Integer,
+        status -> Text,
+        kind -> Text,
+        trigger_kind -> Text,
+        reason -> Text,
+        base_plan_id -> Nullable<BigInt>,
+        origin -> Timestamp,
+        time_limit_ms -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_by_name -> Text,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+        late_orders -> Nullable<Integer>,
+        total_weighted_tardiness_minutes -> Nullable<BigInt>,
+        makespan_end -> Nullable<Timestamp>,
+        moved_operations -> Nullable<Integer>,
+        solver_iterations -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    schedule_planned_operations (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        operation_id -> BigInt,
+        machine_id -> BigInt,
+        setup_start -> Timestamp,
+        run_start -> Timestamp,
+        end_at -> Timestamp,
+        late -> Bool,
+        frozen -> Bool,
+    }
+}
+
+diesel::table! {
+    schedule_planned_orders (plan_id, work_order_id) {
+        plan_id -> BigInt,
+        work_order_id -> BigInt,
+        planned_finish -> Timestamp,
+        tardiness_minutes -> BigInt,
+        bottleneck_machine_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    schedule_moves (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        operation_id -> BigInt,
+        from_machine_id -> Nullable<BigInt>,
+        from_start -> Nullable<Timestamp>,
+        to_machine_id -> BigInt,
+        to_start -> Timestamp,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    schedule_pins (id) {
+        id -> BigInt,
+        operation_id -> BigInt,
+        machine_id -> BigInt,
+        start_at -> Timestamp,
+        pinned_by -> Nullable<BigInt>,
+        pinned_by_name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    schedule_settings (id) {
+        id -> BigInt,
+        auto_replan -> Bool,
+        frozen_horizon_minutes -> Integer,
+        default_time_limit_ms -> BigInt,
+        horizon_days -> Integer,
+        down_estimate_minutes -> Integer,
+        lock_version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));
@@ -514,6 +602,15 @@ diesel::joinable!(labour_entries -> operation_phases (phase_id));
 diesel::joinable!(production_reports -> work_order_operations (operation_id));
 diesel::joinable!(production_report_defects -> production_reports (report_id));
 diesel::joinable!(production_report_defects -> defect_reasons (reason_id));
+
+diesel::joinable!(schedule_planned_operations -> schedule_plans (plan_id));
+diesel::joinable!(schedule_planned_operations -> work_order_operations (operation_id));
+diesel::joinable!(schedule_planned_operations -> machines (machine_id));
+diesel::joinable!(schedule_planned_orders -> schedule_plans (plan_id));
+diesel::joinable!(schedule_planned_orders -> work_orders (work_order_id));
+diesel::joinable!(schedule_moves -> schedule_plans (plan_id));
+diesel::joinable!(schedule_moves -> work_order_operations (operation_id));
+diesel::joinable!(schedule_pins -> work_order_operations (operation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -553,4 +650,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     production_report_defects,
     andon_calls,
     idempotent_requests,
+    schedule_plans,
+    schedule_planned_operations,
+    schedule_planned_orders,
+    schedule_moves,
+    schedule_pins,
+    schedule_settings,
 );

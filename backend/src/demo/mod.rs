@@ -144,3 +144,21 @@ pub fn fill(db: &Db) -> AppResult<Vec<DemoLogin>> {
     orders::fill_orders(&mut conn, &actor, crate::db::now())?;
     Ok(logins)
 }
+
+/// Search time of the demo's first plan: enough for a good plan, short enough for `mes demo`.
+const DEMO_PLAN_TIME_LIMIT_MS: u64 = 1_000;
+
+/// Publishes a first schedule of the demo orders so every planning screen has data; leaves an
+/// existing published plan alone.
+pub fn fill_schedule(db: &Db, tz: chrono_tz::Tz) -> AppResult<()> {
+    use crate::scheduling::{queries, service};
+    let actor = Actor::system("demo");
+    let mut conn = db.get()?;
+    if queries::published_plan(&mut conn)?.is_some() {
+        return Ok(());
+    }
+    let plan = service::begin_run(&mut conn, &actor, Some(DEMO_PLAN_TIME_LIMIT_MS), "demo")?;
+    service::execute_run(db, &service::Runs::new(), tz, plan.id);
+    service::publish(&mut conn, &actor, plan.id)?;
+    Ok(())
+}
