@@ -9,8 +9,8 @@ use crate::{
     db::Db,
     events::EventBus,
     http::metrics::Metrics,
-    transfer::jobs::ImportJobs,
     scheduling::service::Runs,
+    transfer::jobs::ImportJobs,
 };
 
 pub struct AppState {

@@ -12,8 +12,8 @@ pub mod ids;
 pub mod import;
 pub mod master_data;
 pub mod page;
-pub mod station;
 pub mod scheduling;
+pub mod station;
 pub mod system;
 pub mod work_orders;
 

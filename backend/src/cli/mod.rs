@@ -5,8 +5,8 @@ mod backup;
 mod bench;
 mod bench_orders;
 mod bench_reports;
-pub mod import;
 mod bench_schedule;
+pub mod import;
 mod user;
 
 use std::{

@@ -330,19 +330,36 @@ pub fn sign_out(
 
 // ---- Queue ----
 
-/// The order in which a station's queue lists operations: priority (1 = rush first), due date,
-/// order number, operation sequence.
-///
-/// THE one place of this rule: when the published plan's dispatch lists land (scheduling
-/// branch), this is replaced by the plan's order for the machine, falling back to this.
-pub fn queue_order(items: &mut [QueueItem]) {
+/// The order in which a station's queue lists operations: the published plan's dispatch lists
+/// of the station's machines first (in planned order, machine by machine), then what the plan
+/// does not hold (released since it was published, or no plan yet) by priority (1 = rush
+/// first), due date, order number and operation sequence.
+fn queue_order(
+    conn: &mut DbConnection,
+    machine_ids: &[i64],
+    items: &mut [QueueItem],
+) -> AppResult<()> {
+    let mut rank: HashMap<i64, usize> = HashMap::new();
+    for &machine_id in machine_ids {
+        let list = crate::scheduling::dispatch::dispatch_sequence(conn, machine_id)?;
+        if list.plan_id.is_none() {
+            continue;
+        }
+        for entry in list.entries {
+            let next = rank.len();
+            rank.entry(entry.operation_id.0).or_insert(next);
+        }
+    }
     items.sort_by(|a, b| {
-        a.priority
-            .cmp(&b.priority)
+        let planned = |i: &QueueItem| rank.get(&i.operation_id.0).copied().unwrap_or(usize::MAX);
+        planned(a)
+            .cmp(&planned(b))
+            .then(a.priority.cmp(&b.priority))
             .then(a.due_at.cmp(&b.due_at))
             .then(a.work_order_number.cmp(&b.work_order_number))
             .then(a.seq.cmp(&b.seq))
     });
+    Ok(())
 }
 
 /// Whether an operation can run on one of `machine_ids` (its eligible machines, or any machine
@@ -463,7 +480,7 @@ pub fn queue(conn: &mut DbConnection, station_code: &str) -> AppResult<Vec<Queue
             .to_string(),
         });
     }
-    queue_order(&mut items);
+    queue_order(conn, &machine_ids, &mut items)?;
     Ok(items)
 }
 
