@@ -6,6 +6,7 @@ mod components;
 mod i18n;
 mod layouts;
 mod pages;
+mod scheduling_api;
 mod session;
 mod station;
 mod util;

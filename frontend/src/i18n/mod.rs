@@ -493,3 +493,19 @@ pub fn minutes(lang: Lang, minutes: i64) -> String {
         Lang::En => format!("{minutes} min"),
     }
 }
+
+/// A solver time limit: `15 秒` / `15 s`.
+pub fn seconds(lang: Lang, seconds: u64) -> String {
+    match lang {
+        Lang::ZhCn => format!("{seconds} 秒"),
+        Lang::En => format!("{seconds} s"),
+    }
+}
+
+/// A plan by its version: `计划 v3` / `Plan v3`.
+pub fn plan_version(lang: Lang, version: i32) -> String {
+    match lang {
+        Lang::ZhCn => format!("计划 v{version}"),
+        Lang::En => format!("Plan v{version}"),
+    }
+}
