@@ -137,6 +137,16 @@ pub fn SchedulingPage() -> impl IntoView {
     let published_summary =
         Signal::derive(move || published.get().and_then(Result::ok).map(|d| d.plan));
     let run_list = Signal::derive(move || runs.get().and_then(Result::ok).unwrap_or_default());
+    let run_state = follow_runs(refresh, compared);
+    // A run already working (started before this page was opened) is followed too.
+    Effect::new(move |_| {
+        if run_state.run.with_untracked(Option::is_none)
+            && let Some(working) =
+                run_list.with(|r| r.iter().find(|p| p.status == PlanStatus::Running).cloned())
+        {
+            run_state.run.set(Some(working));
+        }
+    });
 
     view! {
         <div class="page wide scheduling">
@@ -175,6 +185,7 @@ pub fn SchedulingPage() -> impl IntoView {
                             compared=compared
                             shown_plan=shown_plan
                             can_plan=can_plan
+                            run_state=run_state
                         />
                     }
                         .into_any()
@@ -253,6 +264,7 @@ fn PlanTab(
     compared: RwSignal<Option<i64>>,
     shown_plan: RwSignal<Option<i64>>,
     can_plan: Memo<bool>,
+    run_state: RunState,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
@@ -290,7 +302,7 @@ fn PlanTab(
             </Transition>
         </section>
         <Show when=move || can_plan.get()>
-            <RunPanel refresh=refresh compared=compared/>
+            <RunPanel state=run_state refresh=refresh/>
         </Show>
         <Show when=move || compared.get().is_some()>
             <ComparePanel
@@ -331,10 +343,19 @@ fn KpiFacts(kpis: PlanKpis) -> impl IntoView {
     }
 }
 
-/// Start a run, then follow it every second until it is done.
-#[component]
-fn RunPanel(refresh: RwSignal<u32>, compared: RwSignal<Option<i64>>) -> impl IntoView {
-    let i18n = use_i18n();
+/// The run being followed. It lives with the page, so switching tabs does not lose it.
+#[derive(Clone, Copy)]
+struct RunState {
+    limit: RwSignal<u64>,
+    run: RwSignal<Option<PlanSummary>>,
+    error: RwSignal<Option<FetchError>>,
+    starting: RwSignal<bool>,
+    running: Memo<bool>,
+}
+
+/// Follows a run every second while it works; when it ends, the lists reload and a proposal is
+/// put up for comparison.
+fn follow_runs(refresh: RwSignal<u32>, compared: RwSignal<Option<i64>>) -> RunState {
     let limit = RwSignal::new(DEFAULT_TIME_LIMIT);
     let run = RwSignal::new(None::<PlanSummary>);
     let error = RwSignal::new(None::<FetchError>);
@@ -342,40 +363,6 @@ fn RunPanel(refresh: RwSignal<u32>, compared: RwSignal<Option<i64>>) -> impl Int
     let running = Memo::new(move |_| {
         run.with(|r| r.as_ref().is_some_and(|r| r.status == PlanStatus::Running))
     });
-
-    let start = move |_| {
-        if starting.get_untracked() || running.get_untracked() {
-            return;
-        }
-        starting.set(true);
-        error.set(None);
-        let ms = limit.get_untracked() * 1000;
-        leptos::task::spawn_local(async move {
-            let result = match sched::start_run(Some(ms)).await {
-                Ok(started) => sched::get_run(started.id).await,
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(summary) => {
-                    run.set(Some(summary));
-                    refresh.update(|n| *n += 1);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            starting.set(false);
-        });
-    };
-    let cancel = move |_| {
-        let Some(id) = run.with_untracked(|r| r.as_ref().map(|r| r.id)) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match sched::cancel_run(id).await {
-                Ok(summary) => run.set(Some(summary)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
 
     // Poll while the run works; when it ends, the lists reload and a proposal is compared.
     let poll = StoredValue::new(None::<IntervalHandle>);
@@ -413,6 +400,59 @@ fn RunPanel(refresh: RwSignal<u32>, compared: RwSignal<Option<i64>>) -> impl Int
             handle.clear();
         }
     });
+    RunState {
+        limit,
+        run,
+        error,
+        starting,
+        running,
+    }
+}
+
+/// The time limit and the button that starts a run; the followed run's progress below.
+#[component]
+fn RunPanel(state: RunState, refresh: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let RunState {
+        limit,
+        run,
+        error,
+        starting,
+        running,
+    } = state;
+    let start = move |_| {
+        if starting.get_untracked() || running.get_untracked() {
+            return;
+        }
+        starting.set(true);
+        error.set(None);
+        let ms = limit.get_untracked() * 1000;
+        leptos::task::spawn_local(async move {
+            let result = match sched::start_run(Some(ms)).await {
+                Ok(started) => sched::get_run(started.id).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(summary) => {
+                    run.set(Some(summary));
+                    refresh.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            starting.set(false);
+        });
+    };
+    let cancel = move |_| {
+        let Some(id) = run.with_untracked(|r| r.as_ref().map(|r| r.id)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match sched::cancel_run(id).await {
+                Ok(summary) => run.set(Some(summary)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
 
     view! {
         <section class="card schedule-run" aria-labelledby="sched-run">
@@ -554,7 +594,7 @@ fn ComparePanel(
                 Ok(plan) => {
                     notices.success(format!(
                         "{} · {}",
-                        i18n.t(Key::SchedPublishedDone),
+                        i18n::text(i18n.lang_untracked(), Key::SchedPublishedDone),
                         i18n::plan_version(i18n.lang_untracked(), plan.version)
                     ));
                     if shown_plan.get_untracked() == Some(id) {
