@@ -99,6 +99,19 @@ fn signed<T: std::fmt::Display + Default + PartialOrd>(value: Option<T>) -> Stri
     }
 }
 
+/// Midnight (browser time, the plant's) of the day `at` falls in: the Gantt chart's periods
+/// start at midnight rather than at the minute the run started.
+fn day_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    d.set_hours(0);
+    d.set_minutes(0);
+    d.set_seconds(0);
+    d.set_milliseconds(0);
+    DateTime::from_timestamp_millis(d.get_time() as i64).unwrap_or(at)
+}
+
 fn hours(value: f64) -> String {
     format!("{value:.1}")
 }
@@ -900,7 +913,7 @@ fn GanttTab(
     let url = move || {
         plan.get().map(|p| {
             let span = chrono::Duration::days(if week.get() { 7 } else { 1 });
-            let from = p.origin + span * offset.get() as i32;
+            let from = day_start(p.origin) + span * offset.get() as i32;
             let to = from + span;
             sched::gantt_url(
                 p.id,
@@ -914,7 +927,7 @@ fn GanttTab(
     let range = move || {
         plan.get().map(|p| {
             let span = chrono::Duration::days(if week.get() { 7 } else { 1 });
-            let from = p.origin + span * offset.get() as i32;
+            let from = day_start(p.origin) + span * offset.get() as i32;
             if week.get() {
                 format!("{} – {}", format_date(&from), format_date(&(from + span)))
             } else {
