@@ -329,11 +329,13 @@ describe("work orders", () => {
       // The traveler opens in a new tab from the print link.
       const traveler = page.getByRole("link", { name: "打印流转卡" });
       assert.equal(await traveler.getAttribute("href"), `/api/v1/work-orders/${orderId}/traveler`);
-      // SWITCH once the print endpoint (import/export branch) is merged: open the traveler and
-      // check it shows the order, instead of only the link above:
-      //   const [tab] = await Promise.all([page.waitForEvent("popup"), traveler.click()]);
-      //   await tab.waitForLoadState();
-      //   assert.match(await tab.content(), new RegExp(number));
+      const [tab] = await Promise.all([page.waitForEvent("popup"), traveler.click()]);
+      await tab.waitForLoadState();
+      const travelerHtml = await tab.content();
+      assert.match(travelerHtml, new RegExp(number));
+      // The order's QR code and one per operation, as inline SVG.
+      assert.ok((await tab.locator("svg").count()) >= 3, "QR codes on the traveler");
+      await tab.close();
 
       // The list keeps its filter in the address: a reload shows the same rows.
       await page.goto(`${BASE_URL}/work-orders?status=released&q=${encodeURIComponent(number)}`);
@@ -533,6 +535,42 @@ describe("station reporting", () => {
       await page.locator(".operation-head", { hasText: order.number }).waitFor();
       after = await api.get(`/api/v1/work-orders/${order.id}`);
       assert.equal(after.operations[1].qty_good, 3);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("scheduling", () => {
+  test("planner runs the scheduler, publishes the plan and sees the Gantt", async () => {
+    const { page, close } = await openPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await page.goto(`${BASE_URL}/scheduling`);
+      await page.waitForURL(/\/login\?next=/);
+      await signIn(page, PLANNER_USER, PLANNER_PASSWORD);
+      await page.waitForURL(/\/scheduling$/);
+      await page.locator(".schedule-time-limit").selectOption({ index: 0 });
+      await page.locator(".schedule-run-button").click();
+      const publish = page.locator(".schedule-publish-button");
+      await publish.waitFor({ timeout: 60_000 });
+      await publish.click();
+      await publish.waitFor({ state: "detached", timeout: 15_000 });
+      await page.locator(".schedule-tab-gantt").click();
+      const gantt = page.locator(".schedule-gantt img");
+      await gantt.waitFor();
+      await page.waitForFunction(
+        () => {
+          const img = document.querySelector(".schedule-gantt img");
+          return img && img.complete && img.naturalWidth > 0;
+        },
+        null,
+        { timeout: 20_000 },
+      );
+      await shoot(page, "scheduling-gantt");
+      await page.locator(".schedule-tab-forecast").click();
+      await page.locator(".schedule-forecast table tbody tr").first().waitFor();
+      await page.locator(".schedule-tab-load").click();
+      await page.locator(".schedule-load table tbody tr").first().waitFor();
     } finally {
       await close();
     }
