@@ -28,6 +28,7 @@ use crate::{
             products::ProductsTab,
             reasons::ReasonsTab,
         },
+        reporting::ReportingPage,
         scheduling::SchedulingPage,
         users::UsersPage,
         work_order_detail::WorkOrderDetailPage,
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage/>
                     <Route path=path!("audit") view=AuditPage/>
                     <Route path=path!("work-orders") view=WorkOrdersPage/>
+                    <Route path=path!("reporting") view=ReportingPage/>
                     <Route path=path!("work-orders/:id") view=WorkOrderDetailPage/>
                     <Route path=path!("scheduling") view=SchedulingPage/>
                     <ParentRoute path=path!("master-data") view=MasterDataLayout>
