@@ -427,6 +427,18 @@ pub struct AndonCall {
     pub resolution_seconds: Option<i64>,
 }
 
+/// An unanswered andon call as the wall board shows it: no names, no notes (the board is public).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardAndonCall {
+    pub id: AndonCallId,
+    pub kind: AndonKind,
+    pub status: AndonStatus,
+    pub machine_code: Option<String>,
+    pub station_code: Option<String>,
+    pub raised_at: DateTime<Utc>,
+}
+
 // ---- Piece rate ----
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

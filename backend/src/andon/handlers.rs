@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use mes_api_types::{
     ApiError,
     events::ShopEvent,
-    station::{AndonCall, AndonQuery, AndonUpdate, NewAndonCall},
+    station::{AndonCall, AndonQuery, AndonStatus, AndonUpdate, BoardAndonCall, NewAndonCall},
 };
 use tokio::sync::broadcast::error::RecvError;
 
@@ -40,6 +40,42 @@ pub async fn list_andon_calls(
             .run(move |conn| service::list(conn, &query))
             .await?,
     ))
+}
+
+/// The calls still waiting (open or acknowledged), oldest first, for the wall board: public, so
+/// without who raised them or notes.
+#[utoipa::path(get, path = "/api/v1/board/andon", tag = "andon",
+    responses((status = 200, body = Vec<BoardAndonCall>)))]
+pub async fn board_andon_calls(
+    state: web::Data<AppState>,
+) -> AppResult<web::Json<Vec<BoardAndonCall>>> {
+    let calls = state
+        .db
+        .run(move |conn| {
+            let mut calls = Vec::new();
+            for status in [AndonStatus::Open, AndonStatus::Acknowledged] {
+                let query = AndonQuery {
+                    status: Some(status),
+                    machine_id: None,
+                };
+                calls.extend(service::list(conn, &query)?);
+            }
+            Ok::<_, crate::error::AppError>(calls)
+        })
+        .await?;
+    let mut calls: Vec<BoardAndonCall> = calls
+        .into_iter()
+        .map(|c| BoardAndonCall {
+            id: c.id,
+            kind: c.kind,
+            status: c.status,
+            machine_code: c.machine_code,
+            station_code: c.station_code,
+            raised_at: c.raised_at,
+        })
+        .collect();
+    calls.sort_by_key(|c| c.raised_at);
+    Ok(web::Json(calls))
 }
 
 /// Raise an andon call at a machine or a station (kind maintenance, quality, material or

@@ -16,6 +16,8 @@ const RESPOND: Access = Access::Roles(&[
 
 pub fn routes(api: &mut Api) {
     api.add::<h::__path_list_andon_calls, _, _>(ALL, h::list_andon_calls)
+        // The wall board has no sign-in; it shows calls without names.
+        .add::<h::__path_board_andon_calls, _, _>(Access::Public, h::board_andon_calls)
         .add::<h::__path_raise_andon_call, _, _>(ALL, h::raise_andon_call)
         .add::<h::__path_acknowledge_andon_call, _, _>(RESPOND, h::acknowledge_andon_call)
         .add::<h::__path_resolve_andon_call, _, _>(RESPOND, h::resolve_andon_call)

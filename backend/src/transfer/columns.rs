@@ -395,6 +395,14 @@ pub const ROUTINGS: &[Column] = &[
         "0",
     ),
     col(
+        "piece_rate",
+        "计件单价",
+        "Piece rate",
+        &["单价", "计件工价", "工价", "rate", "piece price"],
+        false,
+        "",
+    ),
+    col(
         "inspection_required",
         "需检验",
         "Inspection required",

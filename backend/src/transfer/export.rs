@@ -84,6 +84,13 @@ impl From<i32> for Cell {
     }
 }
 
+/// An unset number (a piece rate nobody pays) is an empty cell, not 0.
+impl From<Option<f64>> for Cell {
+    fn from(n: Option<f64>) -> Cell {
+        n.map_or(Cell::Text(String::new()), Cell::Number)
+    }
+}
+
 impl From<Option<String>> for Cell {
     fn from(s: Option<String>) -> Cell {
         Cell::Text(s.unwrap_or_default())
@@ -339,6 +346,7 @@ pub fn build(
                     "run_minutes_per_unit",
                     "queue_minutes",
                     "transfer_minutes",
+                    "piece_rate",
                     "inspection_required",
                     "instruction",
                     "machines",
@@ -367,6 +375,7 @@ pub fn build(
                             o.run_minutes_per_unit.into(),
                             o.queue_minutes.into(),
                             o.transfer_minutes.into(),
+                            o.piece_rate.into(),
                             yes_no(o.inspection_required, lang).into(),
                             o.instruction.into(),
                             machines.join(";").into(),

@@ -878,6 +878,8 @@ impl Run<'_, '_> {
                 let run_minutes_per_unit = c.number("run_minutes_per_unit").unwrap_or(0.0);
                 let queue_minutes = c.number("queue_minutes").unwrap_or(0.0);
                 let transfer_minutes = c.number("transfer_minutes").unwrap_or(0.0);
+                // Empty: not paid by the piece.
+                let piece_rate = c.number("piece_rate");
                 let inspection_required = c.flag("inspection_required").unwrap_or(false);
                 let instruction = c.text("instruction").unwrap_or_default();
                 let machine_cell = c.text("machines").unwrap_or_default();
@@ -921,6 +923,7 @@ impl Run<'_, '_> {
                         run_minutes_per_unit,
                         queue_minutes,
                         transfer_minutes,
+                        piece_rate,
                         inspection_required,
                         instruction,
                         machines,

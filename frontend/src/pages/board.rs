@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
+use mes_api_types::station::{AndonStatus, BoardAndonCall};
 
 use crate::{
-    components::hooks::use_health,
+    api::Call,
+    components::hooks::{use_health, use_now},
     i18n::{self, Key, use_i18n},
     pages::home::{database_kind, health_status_key},
     util,
@@ -82,6 +84,7 @@ pub fn BoardOverview() -> impl IntoView {
                 </p>
             </section>
         </div>
+        <BoardAndon/>
         <Show when=move || !connected()>
             <p class="board-banner" role="status">
                 {move || {
@@ -93,5 +96,55 @@ pub fn BoardOverview() -> impl IntoView {
                 {i18n.tr(Key::ReconnectingAutomatically)}
             </p>
         </Show>
+    }
+}
+
+/// Andon calls still waiting, oldest first, with how long: readable from across the hall.
+#[component]
+fn BoardAndon() -> impl IntoView {
+    let i18n = use_i18n();
+    let calls = RwSignal::new(Vec::<BoardAndonCall>::new());
+    let now = use_now(Duration::from_secs(1));
+    let refresh = move || {
+        spawn_local(async move {
+            // A failed poll keeps the last list; the connection banner says the board is stale.
+            if let Ok(list) = Call::get("/api/v1/board/andon")
+                .fetch::<Vec<BoardAndonCall>>()
+                .await
+            {
+                calls.set(list);
+            }
+        });
+    };
+    refresh();
+    if let Ok(timer) = set_interval_with_handle(refresh, Duration::from_secs(5)) {
+        on_cleanup(move || timer.clear());
+    }
+    view! {
+        <section class="tile tile-wide board-andon" data-state=move || if calls.with(Vec::is_empty) { "good" } else { "bad" }>
+            <h2 class="tile-label">{i18n.tr(Key::AndonCalls)}</h2>
+            {move || {
+                let list = calls.get();
+                if list.is_empty() {
+                    view! { <p class="tile-value">{i18n.tr(Key::NoOpenAndon)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="board-andon-list">
+                            {list.into_iter().map(|c| {
+                                let raised = c.raised_at.timestamp_millis() as f64;
+                                view! {
+                                    <li data-status=c.status.as_str()>
+                                        <span class="mono">{c.machine_code.clone().or(c.station_code.clone()).unwrap_or_default()}</span>
+                                        <span>{i18n::andon_kind(i18n.lang(), c.kind)}</span>
+                                        <span>{if c.status == AndonStatus::Open { i18n.t(Key::AndonOpen) } else { i18n.t(Key::AndonAcknowledged) }}</span>
+                                        <span>{move || i18n::minutes(i18n.lang(), ((now.get() - raised) / 60_000.0).max(0.0) as i64)}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
     }
 }
