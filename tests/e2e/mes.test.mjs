@@ -61,7 +61,7 @@ after(async () => {
  */
 async function openPage({ viewport, allowed401 = ["/api/v1/auth/me"], offline = false }) {
   const context = await browser.newContext({ viewport, locale: "en-US" });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
