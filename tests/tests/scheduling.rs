@@ -44,7 +44,7 @@ async fn released_order(
 }
 
 /// Starts a run and waits for it to finish; returns the plan id.
-async fn run(client: &Client, time_limit_ms: u64) -> i64 {
+async fn run_schedule(client: &Client, time_limit_ms: u64) -> i64 {
     let res = client
         .post(
             "/api/v1/schedule/runs",
@@ -181,7 +181,7 @@ both_backends! {
         // Only the planning office runs and publishes.
         operator.post("/api/v1/schedule/runs", &json!({})).await.assert_status(403);
 
-        let first = run(&planner, 300).await;
+        let first = run_schedule(&planner, 300).await;
         let plan = detail(&planner, first).await;
         assert_eq!(plan["plan"]["status"], "proposed");
         assert_eq!(plan["plan"]["kind"], "full");
@@ -247,7 +247,7 @@ both_backends! {
         assert_eq!(op_row["planned_machine_id"], first_op["machine_id"], "{op_row}");
 
         // A second run compares against the published one.
-        let second = run(&planner, 200).await;
+        let second = run_schedule(&planner, 200).await;
         let plan2 = detail(&planner, second).await;
         let cmp = planner.get(&format!("/api/v1/schedule/plans/{second}/compare")).await;
         cmp.assert_status(200);
@@ -312,7 +312,7 @@ both_backends! {
         pin.assert_status(201);
         assert_eq!(planner.get("/api/v1/schedule/pins").await.body.as_array().unwrap().len(), 1);
 
-        let plan = detail(&planner, run(&planner, 200).await).await;
+        let plan = detail(&planner, run_schedule(&planner, 200).await).await;
         check_plan(&plan, &pump_eligible(&plant), &orders);
         let pinned = plan["operations"].as_array().unwrap().iter().find(|o| o["operation_id"] == op10).unwrap();
         assert_eq!(pinned["machine_id"], cnc2);
@@ -322,7 +322,7 @@ both_backends! {
         let pin_id = pin.body["id"].as_i64().unwrap();
         planner.delete(&format!("/api/v1/schedule/pins/{pin_id}")).await.assert_status(204);
         planner.delete(&format!("/api/v1/schedule/pins/{pin_id}")).await.assert_status(404);
-        let plan = detail(&planner, run(&planner, 200).await).await;
+        let plan = detail(&planner, run_schedule(&planner, 200).await).await;
         let free = plan["operations"].as_array().unwrap().iter().find(|o| o["operation_id"] == op10).unwrap();
         assert_eq!(free["frozen"], false);
     }
@@ -356,7 +356,7 @@ both_backends! {
         for i in 0..6 {
             orders.push(released_order(&planner, plant.pump, 10.0, now + Duration::hours(3 + i), 3).await.0);
         }
-        let first = run(&planner, 300).await;
+        let first = run_schedule(&planner, 300).await;
         planner.post(&format!("/api/v1/schedule/plans/{first}/publish"), &json!({})).await.assert_status(200);
         let plan = detail(&planner, first).await;
         // The first operation on CNC-02 starts (as a station would report it).
@@ -425,7 +425,7 @@ both_backends! {
         // One pump of 10: step 10 takes 30 + 10 × 2.5 = 55 minutes on CNC-02 (60 on CNC-01),
         // step 20 50 minutes and step 30 10 minutes on ASM-01: 115 minutes at best.
         let (id, number) = released_order(&planner, plant.pump, 10.0, now + Duration::minutes(60), 3).await;
-        let plan_id = run(&planner, 200).await;
+        let plan_id = run_schedule(&planner, 200).await;
         planner.post(&format!("/api/v1/schedule/plans/{plan_id}/publish"), &json!({})).await.assert_status(200);
         let plan = detail(&planner, plan_id).await;
         let origin = time(&plan["plan"]["origin"]);

@@ -442,8 +442,8 @@ both_backends! {
         assert!(page.contains("WO-IMP-1"));
         assert!(page.contains("<svg class=\"qr\""));
         assert!(page.contains("data-code=\"WO:WO-IMP-1\""), "{page}");
-        assert!(page.contains("data-code=\"OP:WO-IMP-1/10\""));
-        assert!(page.contains("data-code=\"OP:WO-IMP-1/20\""));
+        assert!(page.contains("data-code=\"OP:WO-IMP-1:10\""));
+        assert!(page.contains("data-code=\"OP:WO-IMP-1:20\""));
         assert!(page.contains("CNC-02 (3)"));
         assert!(page.contains("@page { size: A4"));
         assert!(page.contains("Inspector"));

@@ -276,7 +276,7 @@ fn export_filter(kind: ExportKind, query: &str) -> AppResult<(ExportFilter, Expo
 /// line or operation), work-orders as `GET /api/v1/work-orders` (`status`, `product_id`, `q`,
 /// `due_from`, `due_to`, `late`, `sort`, `dir`). The CSV of an importable kind imports again.
 #[utoipa::path(get, path = "/api/v1/export/{kind}", tag = "import",
-    params(("kind" = ExportKind, Path, description = "What to export"), ExportQuery),
+    params(("kind" = String, Path, description = "machines, work-centers, stations, products, boms, routings or work-orders"), ExportQuery),
     responses((status = 200, description = "The file (CSV or XLSX)", content_type = "application/octet-stream"),
         (status = 400, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn export_list(
