@@ -116,7 +116,9 @@ fn check_plan(plan: &Value, eligible: &HashMap<i32, Vec<i64>>, orders: &[i64]) {
             assert!(time(&s["run_start"]) < time(&s["end"]));
         }
     }
-    let mut by_machine: HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
+    // Per machine: (setup start, end) of every planned operation.
+    type Busy = Vec<(DateTime<Utc>, DateTime<Utc>)>;
+    let mut by_machine: HashMap<i64, Busy> = HashMap::new();
     for op in ops {
         by_machine
             .entry(op["machine_id"].as_i64().unwrap())

@@ -263,8 +263,10 @@ pub fn run(database: &str, tablets: usize, seconds: u64) -> Result<(), String> {
             .unwrap_or_else(|| PathBuf::from(".")),
         DbTarget::Postgres(_) => PathBuf::from("."),
     };
-    let mut config = Config::default();
-    config.database_url = database.to_owned();
+    let mut config = Config {
+        database_url: database.to_owned(),
+        ..Config::default()
+    };
     config.log.level = "warn".into();
     // Every tablet signs in from this one address at once.
     config.login_limit.per_address_per_minute = u32::try_from(tablets * 4).unwrap_or(u32::MAX);

@@ -152,7 +152,7 @@ fn draw<DB: DrawingBackend>(
             let x = x_of(tick);
             let midnight = local.hour() == 0;
             let major = match chart.zoom {
-                Zoom::Day => local.hour() % 2 == 0,
+                Zoom::Day => local.hour().is_multiple_of(2),
                 Zoom::Week => midnight,
             };
             root.draw(&PathElement::new(

@@ -321,10 +321,13 @@ pub fn set_operation_plan(
 
 // ---- What the model is built from ----
 
-/// Active machines: (id, code, work centre, calendar of its own, status).
-pub fn active_machines(
-    conn: &mut DbConnection,
-) -> QueryResult<Vec<(i64, String, i64, Option<i64>, String)>> {
+/// A machine as the model needs it: (id, code, work centre, calendar of its own, status).
+pub type MachineFacts = (i64, String, i64, Option<i64>, String);
+/// An operation with its order: (order id, number, seq, status, order status).
+pub type OperationFacts = (i64, String, i32, String, String);
+
+/// Active machines.
+pub fn active_machines(conn: &mut DbConnection) -> QueryResult<Vec<MachineFacts>> {
     machines::table
         .filter(machines::active.eq(true))
         .order(machines::id.asc())
@@ -338,10 +341,11 @@ pub fn active_machines(
         .load(conn)
 }
 
-/// Work centres: (id, code, name, calendar).
-pub fn work_centers(
-    conn: &mut DbConnection,
-) -> QueryResult<Vec<(i64, String, String, Option<i64>)>> {
+/// A work centre: (id, code, name, calendar).
+pub type WorkCenterFacts = (i64, String, String, Option<i64>);
+
+/// Work centres.
+pub fn work_centers(conn: &mut DbConnection) -> QueryResult<Vec<WorkCenterFacts>> {
     work_centers::table
         .order(work_centers::code.asc())
         .select((
@@ -490,11 +494,11 @@ pub fn delete_pin(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(schedule_pins::table.find(id)).execute(conn)
 }
 
-/// An operation with its order: (order id, number, seq, status, order status).
+/// An operation with its order.
 pub fn operation_info(
     conn: &mut DbConnection,
     operation_id: i64,
-) -> QueryResult<Option<(i64, String, i32, String, String)>> {
+) -> QueryResult<Option<OperationFacts>> {
     work_order_operations::table
         .inner_join(work_orders::table)
         .filter(work_order_operations::id.eq(operation_id))

@@ -354,8 +354,8 @@ pub fn machine_calendars(
         let calendar_id = own_calendar.or_else(|| center_calendars.get(&wc).copied().flatten());
         let working = match calendar_id {
             Some(cid) => {
-                if !calendars.contains_key(&cid) {
-                    calendars.insert(cid, calendar_model(conn, cid)?);
+                if let std::collections::hash_map::Entry::Vacant(slot) = calendars.entry(cid) {
+                    slot.insert(calendar_model(conn, cid)?);
                 }
                 Some(
                     calendar::working_intervals(&calendars[&cid], tz, from, to)
