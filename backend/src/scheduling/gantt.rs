@@ -302,7 +302,9 @@ mod tests {
 
     #[test]
     fn renders_bars_labels_blocks_and_the_now_line() {
-        let t = |h: u32| Utc.with_ymd_and_hms(2026, 12, 7, h, 0, 0).unwrap();
+        let t = |h: i64| {
+            Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0).unwrap() + chrono::Duration::hours(h)
+        };
         let chart = Chart {
             title: "排程 V3 · 按设备".into(),
             from: t(0),

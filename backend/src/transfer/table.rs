@@ -94,6 +94,20 @@ fn read_csv(text: &str) -> Result<Table, Text> {
         .from_reader(text.as_bytes());
     let mut table = Table::default();
     let mut record = csv::StringRecord::new();
+    // The csv reader's position of a record includes the blank lines before it; users need the
+    // line the record's text is on, so count from its first byte past those line breaks.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line_at) = (0usize, 1u64);
+    let mut line_of = |byte: u64| {
+        let mut i = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while i < bytes.len() && matches!(bytes[i], b'\n' | b'\r') {
+            i += 1;
+        }
+        let i = i.max(counted_to);
+        line_at += bytes[counted_to..i].iter().filter(|&&c| c == b'\n').count() as u64;
+        counted_to = i;
+        line_at
+    };
     loop {
         let line = reader.position().line();
         match reader.read_record(&mut record) {
@@ -107,7 +121,7 @@ fn read_csv(text: &str) -> Result<Table, Text> {
                 ));
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let line = record.position().map(|p| line_of(p.byte())).unwrap_or(line);
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
         if blank(&cells) {
             continue;
