@@ -62,6 +62,7 @@ pub async fn start_run(
 #[serde(deny_unknown_fields)]
 pub struct RunListQuery {
     /// Only plans in this status.
+    #[param(value_type = Option<String>)]
     pub status: Option<PlanStatus>,
     /// Plans with ids below this one (the last id of the previous page).
     pub before: Option<i64>,
@@ -201,8 +202,10 @@ pub async fn publish_plan(
 #[serde(deny_unknown_fields)]
 pub struct GanttQuery {
     /// Rows per machine (default) or per order.
+    #[param(value_type = Option<String>)]
     pub by: Option<GanttBy>,
     /// `day` (default: one day from `from`, hour ticks) or `week` (seven days, day ticks).
+    #[param(value_type = Option<String>)]
     pub zoom: Option<GanttZoom>,
     /// Start of the chart (RFC 3339); default the plan's origin.
     pub from: Option<DateTime<Utc>>,
@@ -270,6 +273,7 @@ pub async fn forecast(
 #[serde(deny_unknown_fields)]
 pub struct LoadQuery {
     /// `day` (default) or `week` (Monday to Sunday), in plant time.
+    #[param(value_type = Option<String>)]
     pub period: Option<LoadPeriod>,
     pub plan_id: Option<i64>,
     /// Default: the plan's origin.

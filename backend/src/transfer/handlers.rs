@@ -193,6 +193,7 @@ pub async fn get_import_job(
 #[serde(deny_unknown_fields)]
 pub struct TemplateQuery {
     /// `csv` (default) or `xlsx`.
+    #[param(value_type = Option<String>)]
     pub format: Option<FileFormat>,
     /// `zh-CN` or `en`; default: the signed-in user's language.
     pub lang: Option<Lang>,
@@ -219,6 +220,7 @@ pub async fn import_template(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ExportQuery {
     /// `csv` (default) or `xlsx`.
+    #[param(value_type = Option<String>)]
     pub format: Option<FileFormat>,
     /// `zh-CN` or `en`; default: the signed-in user's language.
     pub lang: Option<Lang>,

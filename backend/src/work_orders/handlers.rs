@@ -37,8 +37,10 @@ pub struct WorkOrderQuery {
     /// `true`: open (released, in progress, on hold) and past the due date.
     pub late: Option<bool>,
     /// Default `due_at`. Ties are broken by due date, then id.
+    #[param(value_type = Option<String>)]
     pub sort: Option<WorkOrderSort>,
     /// Default `asc`.
+    #[param(value_type = Option<String>)]
     pub dir: Option<SortDir>,
     /// Rows per page, 1–500 (default 50).
     pub limit: Option<i64>,

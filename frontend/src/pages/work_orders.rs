@@ -582,6 +582,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        ignore = "uses the browser's encodeURIComponent (js-sys), which the host does not have"
+    )]
     fn the_filter_survives_the_address() {
         let filter = ListFilter {
             statuses: vec![WorkOrderStatus::Released, WorkOrderStatus::OnHold],
@@ -605,6 +609,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        ignore = "uses the browser's encodeURIComponent (js-sys), which the host does not have"
+    )]
     fn defaults_make_a_bare_address_and_bad_values_fall_back() {
         assert_eq!(ListFilter::default_list().to_href(), "/work-orders");
         let parsed = ListFilter::from_params(&params(&[
