@@ -10,7 +10,7 @@ use crate::{
     api::{Call, FetchError},
     components::{Loading, errors::ErrorAlert, hooks::use_now},
     i18n::{self, Key, use_i18n},
-    station::qty,
+    station::{api as station_api, qty},
     util,
 };
 
@@ -192,23 +192,14 @@ fn AndonCalls() -> impl IntoView {
     let now = use_now(Duration::from_secs(1));
     let refresh = move || {
         spawn_local(async move {
-            let mut all = Vec::new();
-            for status in [AndonStatus::Open, AndonStatus::Acknowledged] {
-                match Call::get("/api/v1/andon")
-                    .query("status", Some(status.as_str()))
-                    .fetch::<Vec<AndonCall>>()
-                    .await
-                {
-                    Ok(list) => all.extend(list),
-                    Err(e) => {
-                        error.set(Some(e));
-                        return;
-                    }
+            match station_api::open_andon_calls(None).await {
+                Ok(mut all) => {
+                    all.sort_by_key(|c| c.raised_at);
+                    error.set(None);
+                    calls.set(Some(all));
                 }
+                Err(e) => error.set(Some(e)),
             }
-            all.sort_by_key(|c| c.raised_at);
-            error.set(None);
-            calls.set(Some(all));
         });
     };
     refresh();
